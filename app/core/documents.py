@@ -1,0 +1,84 @@
+"""Word documents: bilingual templates in doc_templates/, filled with escaped values by docxtpl."""
+import io
+import re
+from pathlib import Path
+
+from docxtpl import DocxTemplate
+from flask import current_app
+from jinja2.sandbox import SandboxedEnvironment
+
+from app.config import BASE_DIR
+
+TEMPLATE_DIR = BASE_DIR / "doc_templates"
+REQUIRED: dict[str, set[str]] = {}
+
+
+def register_document(name: str, variables: set[str]) -> None:
+    """Declare a document template and the variables it needs (checked on upload and in tests)."""
+    REQUIRED[name] = set(variables)
+
+
+def _override_dir() -> Path:
+    return Path(current_app.config["INSTANCE_DIR"]) / "doc_templates"
+
+
+def template_path(name: str) -> Path:
+    custom = _override_dir() / name
+    return custom if custom.exists() else TEMPLATE_DIR / name
+
+
+def jinja_env() -> SandboxedEnvironment:
+    return SandboxedEnvironment(autoescape=True)
+
+
+def undeclared_variables(source) -> set[str]:
+    tpl = DocxTemplate(source)
+    return set(tpl.get_undeclared_template_variables(jinja_env()))
+
+
+def render(name: str, context: dict, inline_images=None) -> io.BytesIO:
+    """Render ``doc_templates/<name>`` (or the admin's replacement) and return the .docx bytes."""
+    tpl = DocxTemplate(template_path(name))
+    if inline_images:
+        context = dict(context)
+        for key, (image_bytes, width) in inline_images.items():
+            context[key] = _inline(tpl, image_bytes, width)
+    tpl.render(context, jinja_env=jinja_env(), autoescape=True)
+    out = io.BytesIO()
+    tpl.save(out)
+    out.seek(0)
+    return out
+
+
+def _inline(tpl, image_bytes, width):
+    from docx.shared import Mm
+    from docxtpl import InlineImage
+
+    if image_bytes is None:
+        return ""
+    return InlineImage(tpl, io.BytesIO(image_bytes), width=Mm(width))
+
+
+def check_replacement(name: str, data: bytes) -> list[str]:
+    """The variables a replacement template lacks (empty when it may be used)."""
+    try:
+        found = undeclared_variables(io.BytesIO(data))
+    except Exception:
+        return ["(not a Word template)"]
+    return sorted(REQUIRED.get(name, set()) - found)
+
+
+def install_replacement(name: str, data: bytes) -> None:
+    folder = _override_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_bytes(data)
+
+
+def remove_replacement(name: str) -> None:
+    path = _override_dir() / name
+    if path.exists():
+        path.unlink()
+
+
+def safe_filename(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("_") or "document"

@@ -1,0 +1,126 @@
+"""Locale choice: the user's saved preference, else the browser's, else zh_CN."""
+from decimal import Decimal
+from pathlib import Path
+
+from babel import support
+from flask import current_app, request, session
+from flask_babel import (
+    Domain,
+    _get_current_context,
+    format_currency,
+    format_date,
+    format_datetime,
+    format_decimal,
+    get_locale,
+)
+from flask_login import current_user
+
+from app.config import BASE_DIR
+
+
+def translation_directories() -> str:
+    """The shared catalogue first, then one catalogue per area (so areas never edit one file at once)."""
+    dirs = [BASE_DIR / "app" / "translations"]
+    dirs += sorted(p for p in (BASE_DIR / "app").glob("*/translations") if p.is_dir())
+    return ";".join(str(d) for d in dirs)
+
+
+class CatalogueDomain(Domain):
+    """The default domain, merged from every catalogue folder, found by our folder names.
+
+    Babel parses ``zh_CN`` as ``zh_Hans_CN``, which gettext would look for under
+    ``zh_Hans_CN/`` and ``zh/``; our catalogues live under ``zh_CN/`` as the locale code says.
+    """
+
+    FOLDERS = {"zh_Hans_CN": "zh_CN"}
+
+    def get_translations(self):
+        if _get_current_context() is None:
+            return support.NullTranslations()
+        folder = self.FOLDERS.get(str(get_locale()), str(get_locale()))
+        cached = self.cache.get(folder)
+        if cached is None:
+            cached = support.Translations()
+            for dirname in self.translation_directories:
+                cached.merge(support.Translations.load(dirname, [folder], self.domain[0]))
+            self.cache[folder] = cached
+        return cached
+
+
+def select_locale() -> str:
+    languages = current_app.config["LANGUAGES"]
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    if session.get("locale") in languages:
+        return session["locale"]
+    best = request.accept_languages.best_match(languages + ["zh", "zh-CN", "zh_Hans"])
+    if best is None:
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    return "zh_CN" if best.startswith("zh") else best
+
+
+def select_timezone() -> str:
+    return current_app.config["COMPANY_TIMEZONE"]
+
+
+def is_zh() -> bool:
+    return str(get_locale()).startswith("zh")
+
+
+def money(amount, currency: str) -> str:
+    if amount is None:
+        return "—"
+    from app.core.money import minor_units
+
+    digits = minor_units(currency)
+    pattern = "¤#,##0" + ("." + "0" * digits if digits else "")
+    return format_currency(Decimal(amount), currency, format=pattern, currency_digits=False)
+
+
+def number(value, digits: int | None = None) -> str:
+    if value is None:
+        return "—"
+    if digits is None:
+        return format_decimal(value)
+    return format_decimal(value, format="#,##0" + ("." + "0" * digits if digits else ""))
+
+
+def percent(value, digits: int = 1) -> str:
+    """A ratio (0.853) as 85.3 %; None — no data — as a dash, never 0 %."""
+    if value is None:
+        return "—"
+    return format_decimal(Decimal(value) * 100, format="#,##0." + "0" * digits) + "%"
+
+
+def date_(value, fmt: str = "medium") -> str:
+    return "—" if value is None else format_date(value, fmt)
+
+
+def datetime_(value, fmt: str = "short") -> str:
+    return "—" if value is None else format_datetime(value, fmt)
+
+
+def country_name(code: str | None) -> str:
+    if not code:
+        return "—"
+    from babel import Locale
+
+    return Locale.parse(str(get_locale())).territories.get(code.upper(), code)
+
+
+def country_choices() -> list[tuple[str, str]]:
+    from babel import Locale
+
+    names = Locale.parse(str(get_locale())).territories
+    return sorted(((c, n) for c, n in names.items() if len(c) == 2 and c.isalpha() and c not in {"ZZ", "EU", "EZ", "UN", "QO"}),
+                  key=lambda x: x[1])
+
+
+def register_filters(app) -> None:
+    app.jinja_env.filters.update(money=money, number=number, percent=percent, date=date_, datetime=datetime_,
+                                 country=country_name)
+    app.jinja_env.globals.update(is_zh=is_zh)
+
+
+def catalogue_paths(locale: str = "zh_CN") -> list[Path]:
+    return [Path(d) / locale / "LC_MESSAGES" / "messages.po" for d in translation_directories().split(";")]
