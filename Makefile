@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export FLASK_APP := wsgi
 
-.PHONY: run test install translations compile-translations extract-check db seed chromium lint bench serve clean
+.PHONY: run test install translations translations-area compile-translations db seed chromium lint bench serve clean
 
 run: install compile-translations db seed serve
 
@@ -44,6 +44,14 @@ translations: install
 	    $(BIN)/python -m app.core.catalogues update /tmp/tradedesk-$$area.pot app/$$area/translations; \
 	  fi; done
 	$(MAKE) compile-translations
+
+# One area's catalogue only (what an area's developer runs): make translations-area AREA=customers
+translations-area: install
+	@test -n "$(AREA)" || { echo "usage: make translations-area AREA=<area>"; exit 2; }
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -k pgettext:1c,2 -k lazy_pgettext:1c,2 -o /tmp/tradedesk-$(AREA).pot \
+	  app/$(AREA) $$(test -d templates/$(AREA) && echo templates/$(AREA)) >/dev/null
+	$(BIN)/python -m app.core.catalogues update /tmp/tradedesk-$(AREA).pot app/$(AREA)/translations
+	$(BIN)/pybabel compile -f -d app/$(AREA)/translations >/dev/null
 
 compile-translations: install
 	@for dir in app/translations app/*/translations; do \
