@@ -134,8 +134,8 @@ def test_amount_in_words_zh(amount, currency, expected):
 
 
 @pytest.mark.parametrize(("currency", "name"), [("HKD", "港币"), ("AUD", "澳元"), ("CAD", "加元"), ("SGD", "新加坡元"),
-                                                ("CHF", "瑞士法郎"), ("RUB", "卢布"), ("AED", "迪拉姆"), ("SAR", "里亚尔"),
-                                                ("INR", "卢比"), ("KRW", "韩元"), ("THB", "泰铢"), ("VND", "越南盾"),
+                                                ("CHF", "瑞士法郎"), ("RUB", "卢布"), ("AED", "阿联酋迪拉姆"), ("SAR", "沙特里亚尔"),
+                                                ("INR", "印度卢比"), ("KRW", "韩元"), ("THB", "泰铢"), ("VND", "越南盾"),
                                                 ("MYR", "林吉特"), ("IDR", "印尼盾")])
 def test_amount_in_words_zh_names_the_currency(currency, name):
     assert amount_in_words_zh(Decimal("1"), currency) == f"{name}壹元整"
