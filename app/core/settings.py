@@ -32,6 +32,10 @@ DEFAULTS: dict[str, tuple[str, object]] = {
     "target_meeting_achievement_percent": ("decimal", Decimal("80")),
     "target_resource_timeliness_percent": ("decimal", Decimal("95")),
     "contract_turnaround_working_days": ("int", 3),
+    "target_margin_percent": ("decimal", Decimal("20")),
+    "vat_rate_percent": ("decimal", Decimal("13")),
+    "export_tax_rebate_percent": ("decimal", Decimal("13")),
+    "insurance_rate_percent": ("decimal", Decimal("0.3")),
 }
 
 LABELS = {
