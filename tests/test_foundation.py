@@ -387,3 +387,25 @@ def test_create_admin_command(app, runner):
     result = runner.invoke(args=["create-admin", "boss"], input="secret-pass\nsecret-pass\n")
     assert result.exit_code == 0, result.output
     assert log_in(app.test_client(), "boss", "secret-pass").status_code == 303
+
+
+def test_stale_edit_is_refused_and_changes_are_audited_with_their_author(app, users):
+    from app.core.audit import history
+    from app.core.locking import StaleEdit, ensure_current
+    from app.customers.models import Customer
+
+    with app.test_request_context():
+        customer = Customer(name="A & B <Ltd>", country="DE", owner_id=users["rep1"])
+        db.session.add(customer)
+        db.session.commit()
+        opened_at = customer.version_id
+        customer.city = "Hamburg"
+        db.session.commit()
+        with pytest.raises(StaleEdit):
+            ensure_current(customer, opened_at)
+        ensure_current(customer, customer.version_id)
+        with pytest.raises(StaleEdit):
+            ensure_current(customer, "not a number")
+        rows = history(db.session, "customer", customer.id)
+        assert [(r.action, r.field, r.old_value, r.new_value) for r in rows][0] == ("update", "city", "", "Hamburg")
+        assert rows[-1].action == "create"
