@@ -22,6 +22,7 @@ DEFAULTS: dict[str, tuple[str, object]] = {
     "margin_floor_percent": ("decimal", Decimal("10")),
     "pool_days": ("int", 30),
     "pool_cap": ("int", 200),
+    "pool_daily_claims": ("int", 10),
     "survey_expiry_days": ("int", 30),
     "report_deadline_working_day": ("int", 5),
     "rate_stale_days": ("int", 7),
