@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export FLASK_APP := wsgi
 
-.PHONY: run test install translations translations-area compile-translations db seed chromium lint bench serve clean
+.PHONY: run test install translations translations-shared translations-area compile-translations db seed chromium lint bench serve clean
 
 run: install compile-translations db seed serve
 
@@ -33,17 +33,17 @@ seed: install
 
 # Catalogues: app/translations holds the shared strings (layout, core, auth, admin, home);
 # each area keeps its own app/<area>/translations so areas never edit one file at once.
-translations: install
+translations: translations-shared
+	@for area in customers research plans care contracts coordination pricing reports; do \
+	  if [ -d app/$$area/translations ]; then $(MAKE) -s translations-area AREA=$$area; fi; done
+	$(MAKE) compile-translations
+
+translations-shared: install
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -k pgettext:1c,2 -k lazy_pgettext:1c,2 -o /tmp/tradedesk-core.pot \
 	  app/__init__.py app/config.py app/extensions.py app/core app/auth app/admin app/home \
 	  templates/*.html templates/auth templates/admin templates/home templates/errors
 	$(BIN)/python -m app.core.catalogues update /tmp/tradedesk-core.pot app/translations
-	@for area in customers research plans care contracts coordination pricing reports; do \
-	  if [ -d app/$$area/translations ]; then \
-	    $(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -k pgettext:1c,2 -k lazy_pgettext:1c,2 -o /tmp/tradedesk-$$area.pot app/$$area $$(test -d templates/$$area && echo templates/$$area) >/dev/null && \
-	    $(BIN)/python -m app.core.catalogues update /tmp/tradedesk-$$area.pot app/$$area/translations; \
-	  fi; done
-	$(MAKE) compile-translations
+	$(BIN)/pybabel compile -f -d app/translations >/dev/null
 
 # One area's catalogue only (what an area's developer runs): make translations-area AREA=customers
 translations-area: install

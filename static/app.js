@@ -21,3 +21,15 @@ document.addEventListener("htmx:responseError", function (event) {
     : "请求失败（" + event.detail.xhr.status + "），请刷新页面后重试。";
   flashes.appendChild(li);
 });
+// Global search: arrow keys move through the results, Escape closes them.
+document.addEventListener("keydown", function (event) {
+  var box = document.getElementById("search-dropdown");
+  if (!box || !box.firstElementChild) { return; }
+  var links = Array.prototype.slice.call(box.querySelectorAll("a"));
+  var inSearch = event.target.id === "global-search" || box.contains(event.target);
+  if (!inSearch) { return; }
+  var index = links.indexOf(document.activeElement);
+  if (event.key === "ArrowDown" && links.length) { event.preventDefault(); links[Math.min(index + 1, links.length - 1)].focus(); }
+  else if (event.key === "ArrowUp" && links.length) { event.preventDefault(); if (index <= 0) { document.getElementById("global-search").focus(); } else { links[index - 1].focus(); } }
+  else if (event.key === "Escape") { box.innerHTML = ""; document.getElementById("global-search").focus(); }
+});

@@ -80,6 +80,13 @@ def register(app: Flask) -> None:
         db.session.commit()
         click.echo(f"Administrator {username} is ready.")
 
+    @app.cli.command("reindex-search")
+    def reindex_search():
+        """Rebuild the global search index (after a bulk load outside the app)."""
+        from app.home.search import reindex
+
+        click.echo(f"{reindex()} records indexed.")
+
     @app.cli.command("seed-demo")
     @click.option("--password", default="demo", show_default=True, help="Password of every demo account.")
     def seed_demo(password):

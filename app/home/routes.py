@@ -46,3 +46,14 @@ def read_all_notifications():
     db.session.commit()
     return redirect(request.referrer if (request.referrer or "").startswith(request.host_url)
                     else url_for("home.notifications"), 303)
+
+
+@bp.get("/search")
+def search():
+    """Search what the current user may see; htmx gets the dropdown fragment."""
+    from app.home.search import KIND_LABELS, search as run_search, url_for_entry
+
+    query = request.args.get("q", "")
+    groups = run_search(current_user, query)
+    return render_page("home/search.html", "home/_search_results.html", query=query, groups=groups,
+                       labels=KIND_LABELS, url_for_entry=url_for_entry)

@@ -1,0 +1,60 @@
+"""The search index: one row per searchable record, kept current by a session hook."""
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from sqlalchemy import event
+
+from app.extensions import db
+
+
+class SearchEntry(db.Model):
+    """``owner_id`` decides visibility for reps (NULL on a customer or contact: the public pool)."""
+
+    __tablename__ = "search_entries"
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    kind: so.Mapped[str] = so.mapped_column(sa.String(20))
+    ref_id: so.Mapped[int] = so.mapped_column()
+    parent_id: so.Mapped[int | None] = so.mapped_column(index=True)
+    owner_id: so.Mapped[int | None] = so.mapped_column(index=True)
+    title: so.Mapped[str] = so.mapped_column(sa.String(300))
+    subtitle: so.Mapped[str] = so.mapped_column(sa.String(300), default="")
+    text: so.Mapped[str] = so.mapped_column(sa.Text)
+
+    __table_args__ = (sa.UniqueConstraint("kind", "ref_id", name="uq_search_entries_kind_ref"),)
+
+
+SQLITE_FTS = [
+    "CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5(text, content='search_entries', "
+    "content_rowid='id', tokenize='trigram')",
+    "CREATE TRIGGER IF NOT EXISTS search_entries_ai AFTER INSERT ON search_entries BEGIN "
+    "INSERT INTO search_fts(rowid, text) VALUES (new.id, new.text); END",
+    "CREATE TRIGGER IF NOT EXISTS search_entries_ad AFTER DELETE ON search_entries BEGIN "
+    "INSERT INTO search_fts(search_fts, rowid, text) VALUES ('delete', old.id, old.text); END",
+    "CREATE TRIGGER IF NOT EXISTS search_entries_au AFTER UPDATE ON search_entries BEGIN "
+    "INSERT INTO search_fts(search_fts, rowid, text) VALUES ('delete', old.id, old.text); "
+    "INSERT INTO search_fts(rowid, text) VALUES (new.id, new.text); END",
+]
+SQLITE_FTS_DROP = ["DROP TRIGGER IF EXISTS search_entries_au", "DROP TRIGGER IF EXISTS search_entries_ad",
+                   "DROP TRIGGER IF EXISTS search_entries_ai", "DROP TABLE IF EXISTS search_fts"]
+POSTGRES_TRGM = [
+    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+    "CREATE INDEX IF NOT EXISTS ix_search_entries_text_trgm ON search_entries USING gin (text gin_trgm_ops)",
+]
+
+
+def create_text_index(connection) -> None:
+    """The substring index: FTS5 trigram on SQLite, pg_trgm GIN on PostgreSQL (also used by the migration)."""
+    statements = SQLITE_FTS if connection.dialect.name == "sqlite" else POSTGRES_TRGM
+    for statement in statements:
+        connection.exec_driver_sql(statement)
+
+
+@event.listens_for(SearchEntry.__table__, "after_create")
+def _after_create(target, connection, **kw) -> None:
+    create_text_index(connection)
+
+
+@event.listens_for(SearchEntry.__table__, "before_drop")
+def _before_drop(target, connection, **kw) -> None:
+    if connection.dialect.name == "sqlite":
+        for statement in SQLITE_FTS_DROP:
+            connection.exec_driver_sql(statement)

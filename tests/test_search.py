@@ -1,0 +1,86 @@
+"""Global search: finds customers, contacts and products by any part of their names, only where allowed."""
+import pytest
+
+from app.extensions import db
+
+
+@pytest.fixture
+def records(app, users):
+    from app.customers.models import Contact, Customer
+    from app.pricing.models import Product
+
+    with app.test_request_context():
+        mine = Customer(name="Müller Küchentechnik GmbH", local_name="穆勒厨房技术有限公司", name_key="muller kuchentechnik",
+                        country="DE", owner_id=users["rep1"])
+        mine.contacts.append(Contact(name="Hans Weber", email="h.weber@mueller-kt.de", phone="+49 30 1234567"))
+        theirs = Customer(name="Secret Buyer LLC", country="US", owner_id=users["rep2"])
+        theirs.contacts.append(Contact(name="Jane Hidden", email="jane@secretbuyer.com"))
+        pool = Customer(name="Open Pool Trading S.A.", country="ES", owner_id=None)
+        hostile = Customer(name="<script>alert(1)</script> Imports", country="FR", owner_id=users["rep1"])
+        product = Product(sku="KT-1001", name_en="Electric kettle 1.7 L", name_zh="电热水壶 1.7升", hs_code="8516.79.00")
+        db.session.add_all([mine, theirs, pool, hostile, product])
+        db.session.commit()
+        return {"mine": mine.id, "theirs": theirs.id, "pool": pool.id}
+
+
+def _titles(client, q):
+    return client.htmx_get(f"/search?q={q}").get_data(as_text=True)
+
+
+def test_rep_finds_own_customers_contacts_pool_and_products_but_not_colleagues(login_as, records):
+    rep = login_as("rep1")
+    assert "Müller Küchentechnik GmbH" in _titles(rep, "küchen")
+    assert "Müller Küchentechnik GmbH" in _titles(rep, "穆勒厨房")
+    assert "Müller Küchentechnik GmbH" in _titles(rep, "穆勒")
+    assert "Hans Weber" in _titles(rep, "weber@mueller")
+    assert "Hans Weber" in _titles(rep, "1234567")
+    assert "Open Pool Trading" in _titles(rep, "pool trad")
+    assert "KT-1001" in _titles(rep, "kt-10")
+    assert "KT-1001" in _titles(rep, "电热水壶")
+    body = _titles(rep, "secret")
+    assert "Secret Buyer" not in body and "Jane Hidden" not in body
+
+
+def test_manager_sees_everyone(login_as, records):
+    manager = login_as("manager")
+    body = _titles(manager, "secret")
+    assert "Secret Buyer LLC" in body and "Jane Hidden" in body
+
+
+def test_index_follows_ownership_changes(app, login_as, records, users):
+    from app.customers.models import Customer
+
+    rep2 = login_as("rep2")
+    assert "Hans Weber" not in _titles(rep2, "weber")
+    with app.test_request_context():
+        customer = db.session.get(Customer, records["mine"])
+        customer.owner_id = users["rep2"]
+        db.session.commit()
+    assert "Hans Weber" in _titles(rep2, "weber")
+    assert "Hans Weber" not in _titles(login_as("rep1"), "weber")
+
+
+def test_results_are_escaped_and_short_queries_ask_for_more(login_as, records):
+    rep = login_as("rep1")
+    body = _titles(rep, "script")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; Imports" in body and "<script>alert" not in body
+    assert "Müller" not in _titles(rep, "m")
+    assert rep.get("/search?q=%27%20OR%201%3D1%20--").status_code == 200
+    assert rep.get('/search?q="unterminated').status_code == 200
+
+
+def test_full_page_without_htmx(login_as, records):
+    page = login_as("rep1").get("/search?q=kettle").get_data(as_text=True)
+    assert "<html" in page and "Electric kettle" in page
+
+
+def test_reindex_rebuilds_the_entries(app, records):
+    from app.home.search import reindex, search
+    from app.auth.models import User
+
+    with app.test_request_context():
+        db.session.execute(db.text("DELETE FROM search_entries"))
+        db.session.commit()
+        assert reindex() >= 5
+        manager = db.session.scalar(db.select(User).where(User.username == "manager"))
+        assert "customer" in search(manager, "Müller")
