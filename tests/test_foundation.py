@@ -409,3 +409,34 @@ def test_stale_edit_is_refused_and_changes_are_audited_with_their_author(app, us
         rows = history(db.session, "customer", customer.id)
         assert [(r.action, r.field, r.old_value, r.new_value) for r in rows][0] == ("update", "city", "", "Hamburg")
         assert rows[-1].action == "create"
+
+
+def test_notifications_are_also_mailed_when_smtp_is_configured(app, users, monkeypatch):
+    import smtplib
+
+    from app.auth.models import User
+    from app.core.notify import N_, notify
+
+    sent = []
+
+    class FakeSMTP:
+        def __init__(self, host, port, timeout):
+            assert host == "mail.example.com"
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def send_message(self, message):
+            sent.append(message)
+
+    monkeypatch.setattr(smtplib, "SMTP", FakeSMTP)
+    monkeypatch.setitem(app.config, "SMTP_HOST", "mail.example.com")
+    with app.test_request_context():
+        db.session.get(User, users["rep1"]).locale = "zh_CN"
+        notify(users["rep1"], N_("Your password has been changed."), link="/")
+        db.session.commit()
+    assert len(sent) == 1
+    assert sent[0]["To"] == "rep1@example.com" and "密码已修改" in sent[0].get_content()
