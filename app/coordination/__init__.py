@@ -1,5 +1,5 @@
 from flask import Blueprint
 
-bp = Blueprint("coordination", __name__, url_prefix="/coordination")
+bp = Blueprint("coordination", __name__, url_prefix="/coordination", cli_group=None)
 
-from app.coordination import routes  # noqa: E402,F401
+from app.coordination import cli, routes  # noqa: E402,F401
