@@ -557,7 +557,7 @@ def test_case_record_from_a_complaint_is_printable_and_private(app, login_as, sh
 # ---------------------------------------------------------------- seeder
 
 
-def test_seeder_adds_care_data_once_for_existing_customers_only(app, users, shop):
+def test_seeder_adds_care_data_once_for_existing_customers_only(app, users, shop, login_as):
     from app.auth.models import User
     from app.care.models import CaseRecord, Complaint, Interaction, SatisfactionSurvey
     from app.care.seed import seed_care
@@ -599,3 +599,51 @@ def test_area_pages_render_for_each_role(login_as, shop, cs_agent):
     assert agent.get("/care/").status_code == 200
     assert agent.get("/care/complaints").status_code == 200
     assert agent.get("/care/surveys").status_code == 403
+
+
+def test_a_logged_in_user_only_previews_the_survey_and_cannot_answer_it(app, login_as, shop):
+    from app.care.models import SatisfactionSurvey
+
+    rep1 = login_as("rep1")
+    _h, _l, token = _create_survey(rep1, shop)
+    preview = rep1.get(f"/care/survey/{token}?lang=en").get_data(as_text=True)
+    assert "this is a preview" in preview and "disabled" in preview
+    response = rep1.post(f"/care/survey/{token}?lang=en", data={"overall": "5"})
+    assert response.status_code == 403
+    assert _row(app, SatisfactionSurvey, customer_id=shop["mine"]).answered_at is None
+
+
+def test_sections_render_inside_the_customer_page_convention(app, users, shop):
+    """The customers area includes each section as ``{% set s = ctx %}{% include template %}``."""
+    from flask import render_template_string
+    from flask_login import login_user
+
+    from app.auth.models import User
+    from app.care import routes
+    from app.customers.models import Customer
+
+    sections = [(routes._quick_add_section, "care/_section_quick_add.html", "care-quick-add"),
+                (routes._timeline_section, "care/_section_timeline.html", "care-timeline"),
+                (routes._complaints_section, "care/_section_complaints.html", "care-customer-complaints"),
+                (routes._surveys_section, "care/_section_surveys.html", "care-customer-surveys")]
+    with app.test_request_context("/customers/1"):
+        customer = db.session.get(Customer, shop["mine"])
+        rep1, rep2 = db.session.get(User, users["rep1"]), db.session.get(User, users["rep2"])
+        login_user(rep1)
+        for context, template, element in sections:
+            assert context(customer, rep2) is None
+            ctx = dict(context(customer, rep1), customer=customer, can_edit=True)
+            html = render_template_string("{% with %}{% set s = ctx %}{% include template %}{% endwith %}",
+                                          ctx=ctx, template=template, customer=customer)
+            assert f'id="{element}"' in html, template
+
+
+def test_customer_page_of_the_customers_area_shows_the_care_sections(login_as, shop):
+    rep1 = login_as("rep1")
+    rep1.htmx_post(f"/care/customers/{shop['mine']}/interactions/new", data=_interaction(summary="Logged from D1"))
+    html = rep1.get(f"/customers/{shop['mine']}").get_data(as_text=True)
+    for element in ("care-quick-add", "care-timeline", "care-customer-complaints", "care-customer-surveys"):
+        assert f'id="{element}"' in html, element
+    assert "Logged from D1" in html
+    care_page = rep1.get(f"/care/customers/{shop['mine']}").get_data(as_text=True)
+    assert f'href="/customers/{shop["mine"]}"' in care_page

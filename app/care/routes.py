@@ -3,7 +3,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from flask import abort, flash, make_response, render_template, request, url_for
+from flask import abort, current_app, flash, make_response, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -161,7 +161,8 @@ def customer(customer_id: int):
     cases = db.session.scalars(sa.select(CaseRecord).where(CaseRecord.customer_id == cust.id)
                                .order_by(CaseRecord.occurred_on.desc())).all()
     ctx = {**_timeline_context(cust), **_complaints_context(cust), **_surveys_context(cust)}
-    return render_template("care/customer.html", form=_interaction_form(cust), cases=cases, **ctx)
+    return render_template("care/customer.html", form=_interaction_form(cust), cases=cases,
+                           customer_page="customers.detail" in current_app.view_functions, **ctx)
 
 
 @bp.get("/customers/<int:customer_id>/timeline")
@@ -683,7 +684,10 @@ def _public(body: str, status: int = 200):
 @bp.route("/survey/<token>", methods=["GET", "POST"])
 @public
 def public_survey(token: str):
-    """The customer's survey page (no login). Unknown, used and expired links all get the same 404 page."""
+    """The customer's survey page (no login). Unknown, used and expired links all get the same 404 page.
+
+    Someone logged in to TradeDesk sees a preview and cannot answer (403): only the customer may.
+    """
     locale = _survey_locale()
     with force_locale(locale):
         item = services.open_survey(token)
@@ -691,7 +695,8 @@ def public_survey(token: str):
             return _public(render_template("care/survey_invalid.html", locale=locale), 404)
         form = PublicSurveyForm()
         company = get_setting("company_name_zh" if locale == "zh_CN" else "company_name_en")
-        if form.validate_on_submit():
+        preview = current_user.is_authenticated
+        if not preview and form.validate_on_submit():
             answers = {key: getattr(form, key).data or None for key in ("overall", "quality", "delivery",
                                                                          "communication")}
             answers["comments"] = (form.comments.data or "").strip()
@@ -703,9 +708,9 @@ def public_survey(token: str):
                    score=answers["overall"])
             db.session.commit()
             return _public(render_template("care/survey_thanks.html", locale=locale, company=company))
-        status = 422 if request.method == "POST" else 200
+        status = 403 if preview and request.method == "POST" else 422 if request.method == "POST" else 200
         return _public(render_template("care/survey_public.html", form=form, locale=locale, company=company,
-                                       customer_name=item.customer.name, token=token), status)
+                                       customer_name=item.customer.name, preview=preview), status)
 
 
 # ---------------------------------------------------------------- case feedback records

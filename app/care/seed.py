@@ -5,7 +5,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from app.auth.models import Department
+from app.auth.models import Department, User
 from app.care.models import CaseRecord, Complaint, Interaction, SatisfactionSurvey
 from app.care.services import record_interaction, token_hash
 from app.core.calendar import company_today
@@ -57,14 +57,30 @@ def seed_care(users):
                 kind=kind, occurred_at=occurred, summary=summary, next_step=next_step,
                 next_follow_up_on=follow_up, is_follow_up_visit=kind in ("visit", "call") and step % 2 == 0))
     db.session.flush()
-    _seed_complaints(customers, now)
+    _seed_complaints(users, customers, now)
     _seed_surveys(customers, now)
 
 
-def _seed_complaints(customers, now):
+def _service_agent(users, department):
+    """A customer-service account (no sales role) that works the department's complaint queue."""
+    agent = db.session.scalar(sa.select(User).where(User.username == "service"))
+    if agent is None and department is not None and "rep1" in users:
+        agent = User(username="service", full_name="Xu Jing 徐静", email="service@example.com",
+                     password_hash=users["rep1"].password_hash, session_token=secrets.token_hex(16),
+                     department_id=department.id)
+        agent.roles = []
+        db.session.add(agent)
+        db.session.flush()
+        if department.head_id is None:
+            department.head_id = agent.id
+    return agent
+
+
+def _seed_complaints(users, customers, now):
     departments = {d.code: d for d in db.session.scalars(sa.select(Department))}
     service = departments.get("customer_service")
     tech = departments.get("tech_support")
+    agent = _service_agent(users, service)
     first = customers[0]
     closed = Complaint(
         number=next_number("CP", (now - timedelta(days=20)).year), customer_id=first.id, owner_id=first.owner_id,
@@ -72,7 +88,7 @@ def _seed_complaints(customers, now):
         subject="Shipment arrived 9 days late at Hamburg",
         description="The 40 ft container booked for ETD 3 weeks ago rolled over to the next vessel; the buyer "
                     "missed a promotion window.",
-        department_id=service.id if service else None,
+        department_id=service.id if service else None, assignee_id=agent.id if agent else None,
         resolution="Forwarder confirmed the roll-over; we credited USD 850 against the next order and moved the "
                    "account to a carrier with a fixed allocation.",
         opened_at=now - timedelta(days=20), responded_at=now - timedelta(days=20, hours=-3),
@@ -92,7 +108,8 @@ def _seed_complaints(customers, now):
         created_by_id=third.owner_id, category="documents", severity="low", status="open",
         subject="Certificate of origin shows the wrong HS code",
         description="Form A lists 7323.93 instead of 7323.99; the customs broker cannot clear the goods.",
-        department_id=service.id if service else None, opened_at=now - timedelta(hours=6)))
+        department_id=service.id if service else None, assignee_id=agent.id if agent else None,
+        opened_at=now - timedelta(hours=6)))
     db.session.flush()
     db.session.add(CaseRecord(
         owner_id=first.owner_id, customer_id=first.id, complaint_id=closed.id,

@@ -205,7 +205,7 @@ def apply_transition(complaint: Complaint, action: str, resolution: str = "") ->
     complaint.status = target
     if action == "start":
         complaint.responded_at = complaint.responded_at or now
-        if complaint.assignee_id is None:
+        if complaint.assignee_id is None and current_user.department_id == complaint.department_id:
             complaint.assignee_id = current_user.id
     elif action == "resolve":
         complaint.resolution = resolution
