@@ -519,3 +519,38 @@ def test_seeder_is_idempotent_and_has_every_request_state(app, users):
         assert states == {"requested", "accepted", "fulfilled", "rejected"}
         items = db.session.scalars(sa.select(ActionItem).where(ActionItem.status == "done")).all()
         assert any(i.done_on > i.due_on for i in items) and any(i.done_on <= i.due_on for i in items)
+
+
+def test_summary_counts_customer_needs_sent_to_product_and_complaints_assigned(app, users, depts, login_as):
+    from app.care.models import Complaint
+    from app.customers.models import Customer
+    from app.research.models import CustomerNeed
+
+    with app.app_context():
+        customer = Customer(name="A & B <Ltd>", country="DE", owner_id=users["rep1"])
+        db.session.add(customer)
+        db.session.flush()
+        db.session.add_all([
+            CustomerNeed(customer_id=customer.id, product_category="LED panels", priority="high",
+                         sent_to_product_at=datetime(2026, 3, 10, 3)),
+            CustomerNeed(customer_id=customer.id, product_category="Drivers", sent_to_product_at=datetime(2026, 2, 27)),
+            CustomerNeed(customer_id=customer.id, product_category="Not sent"),
+            Complaint(number="CP-2026-0001", customer_id=customer.id, category="quality", severity="high",
+                      subject="Cracked housings", description="12 pcs", department_id=depts["customer_service"],
+                      opened_at=datetime(2026, 3, 4, 2), resolved_at=datetime(2026, 3, 9, 2)),
+            Complaint(number="CP-2026-0002", customer_id=customer.id, category="delivery", severity="low",
+                      subject="Late", description="", department_id=depts["customer_service"],
+                      opened_at=datetime(2026, 4, 1, 2)),
+        ])
+        db.session.commit()
+    manager = login_as("manager")
+    html = manager.get("/coordination/summary?period=2026-03", headers=EN).get_data(as_text=True)
+    product = html.split('data-department="product"')[1].split("</tr>")[0]
+    service = html.split('data-department="customer_service"')[1].split("</tr>")[0]
+    assert re.findall(r'<td class="num">(\d*)</td>', product)[-3:] == ["1", "0", "0"]  # 1 need; no complaints
+    assert re.findall(r'<td class="num">(\d*)</td>', service)[-3:] == ["", "1", "1"]   # complaints assigned/resolved
+    detail = manager.get(f"/coordination/summary/{depts['product']}?period=2026-03", headers=EN).get_data(as_text=True)
+    assert "LED panels" in detail and "A &amp; B &lt;Ltd&gt;" in detail and "Drivers" not in detail
+    care = manager.get(f"/coordination/summary/{depts['customer_service']}?period=2026-03",
+                       headers=EN).get_data(as_text=True)
+    assert "Cracked housings" in care and "Late" not in care.split("Complaints assigned")[-1]

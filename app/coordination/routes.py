@@ -3,7 +3,7 @@ import io
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
@@ -51,6 +51,7 @@ from app.coordination.services import (
     meeting_visibility,
     month_range,
     monthly_summary,
+    need_priorities,
     next_meeting,
     reject_request,
     request_visibility,
@@ -776,7 +777,7 @@ def queue():
 @bp.get("/departments")
 def departments():
     """Who is in which department and what is open there (read-only; administrators edit departments)."""
-    rows = db.session.scalars(sa.select(Department).where(Department.active).order_by(Department.code)
+    rows = db.session.scalars(sa.select(Department).where(Department.active).order_by(Department.id)
                               .options(selectinload(Department.members), selectinload(Department.head))).all()
     open_requests = dict(db.session.execute(
         sa.select(ResourceRequest.department_id, sa.func.count(ResourceRequest.id))
@@ -825,7 +826,9 @@ def summary_department(department_id: int):
     detail = department_month_detail(department, year, month)
     return render_template("coordination/summary_department.html", row=row, department=department, year=year,
                            month=month, period=f"{year:04d}-{month:02d}", today=company_today(),
-                           to_local=to_local, kinds=REQUEST_KINDS, statuses=REQUEST_STATUSES, **detail)
+                           to_local=to_local, kinds=REQUEST_KINDS, statuses=REQUEST_STATUSES,
+                           priorities=need_priorities(), has_endpoint=lambda e: e in current_app.view_functions,
+                           **detail)
 
 
 @bp.get("/summary.xlsx")
@@ -839,7 +842,8 @@ def summary_xlsx():
     book = Workbook()
     sheet = book.active
     sheet.title = f"{year:04d}-{month:02d}"
-    sheet.append([_("Cross-department summary %(period)s", period=f"{year:04d}-{month:02d}")])
+    period = f"{year:04d}-{month:02d}"
+    sheet.append([_("Cross-department summary %(period)s", period=period)])
     sheet["A1"].font = Font(bold=True, size=13)
     header = [_("Department"), _("Meetings held"), _("Action items opened"), _("Action items done"),
               _("Action items overdue"), _("Action items due"), _("Done by the due date"), _("Meeting achievement (5a)"),

@@ -1,5 +1,4 @@
 """Demo data: a weekly sales–logistics–product meeting series and resource requests in every state."""
-import secrets
 from datetime import datetime, time, timedelta
 
 import sqlalchemy as sa
@@ -14,28 +13,19 @@ from app.extensions import db
 
 SERIES_TITLE = "Weekly sales–logistics–product meeting 销售-物流-产品周会"
 
-DEPARTMENT_PEOPLE = [
-    ("logistics", "Liu Yang 刘洋", "logistics"),
-    ("product", "Huang Lei 黄磊", "product"),
-]
+DEPARTMENT_PEOPLE = (("logistics", "logistics"), ("product", "product"))
 
 
 def _department_people(users: dict) -> dict:
-    """One account heading logistics and one heading product, with the demo accounts' password."""
+    """The logistics and product people: demo accounts named ``logistics`` / ``product`` when the
+    installation has them (they then head their department), else the sales manager stands in."""
     departments = {d.code: d for d in db.session.scalars(sa.select(Department))}
     people = {}
-    for username, full_name, code in DEPARTMENT_PEOPLE:
-        user = db.session.scalar(sa.select(User).where(User.username == username))
-        if user is None:
-            user = User(username=username, full_name=full_name, email=f"{username}@example.com",
-                        password_hash=users["rep1"].password_hash, session_token=secrets.token_hex(16),
-                        department_id=departments[code].id)
-            user.roles = []
-            db.session.add(user)
-            db.session.flush()
-        if departments[code].head_id is None:
+    for username, code in DEPARTMENT_PEOPLE:
+        user = users.get(username) or db.session.scalar(sa.select(User).where(User.username == username))
+        if user is not None and departments[code].head_id is None:
             departments[code].head_id = user.id
-        people[username] = user
+        people[username] = user or users["manager"]
     return people
 
 
@@ -86,14 +76,15 @@ def seed_coordination(users: dict) -> None:
     monday = today - timedelta(days=today.weekday())
     previous = None
     for n, spec in enumerate(MEETINGS):
-        day = monday - timedelta(weeks=len(MEETINGS) - 1 - n)
+        day = monday + timedelta(weeks=n - len(MEETINGS) + 1 if n < len(MEETINGS) - 1 else 1)  # last one: next week
         meeting = Meeting(title=SERIES_TITLE, starts_at=_at(day, 9, 30), duration_minutes=45,
                           location="Meeting room 2 / 二号会议室", organiser_id=people["manager"].id,
                           external_attendees="", agenda=spec["agenda"], minutes=spec["minutes"],
                           decisions=spec["decisions"], previous_meeting_id=previous.id if previous else None,
                           created_at=_at(day, 11))
         meeting.departments = [departments["sales"], departments["logistics"], departments["product"]]
-        meeting.attendees = [people[u] for u in ("manager", "rep1", "rep2", "logistics", "product")]
+        meeting.attendees = list({people[u].id: people[u] for u in ("manager", "rep1", "rep2", "logistics",
+                                                                   "product")}.values())
         if previous is not None:
             meeting.carried_items = open_items_of(previous)
         db.session.add(meeting)
@@ -137,8 +128,8 @@ def _seed_requests(people: dict, departments: dict, today) -> None:
     for requester, department, kind, title, needed_in, status, done_in, note in specs:
         needed = today + timedelta(days=needed_in)
         created = min(needed, today) - timedelta(days=7)
-        head = people["logistics"] if department == "logistics" else people["product"] if department == "product" \
-            else people["manager"]
+        head = people.get(department) or next((u for u in people.values() if u.department_id
+                                               == departments[department].id), people["manager"])
         req = ResourceRequest(requester_id=people[requester].id, department_id=departments[department].id, kind=kind,
                               title=title, details=title, customer_id=_customer(people[requester]),
                               needed_by_on=needed, status=status, created_at=_at(created, 10), response_note=note)

@@ -330,8 +330,15 @@ def customer_need_model():
     return _model("app.research.models", "CustomerNeed", "sent_to_product_at", "customer_id")
 
 
+def need_priorities() -> dict:
+    if customer_need_model() is None:
+        return {}
+    return dict(getattr(importlib.import_module("app.research.models"), "PRIORITIES", {}))
+
+
 def complaint_model():
-    return _model("app.care.models", "Complaint", "department_id", "opened_at", "resolved_at")
+    return _model("app.care.models", "Complaint", "department_id", "opened_at", "resolved_at", "subject",
+                  "status_label", "category_label", "severity_label")
 
 
 @dataclass
@@ -485,7 +492,7 @@ def department_month_detail(department: Department, year: int, month: int) -> di
 
 
 def active_departments() -> list[Department]:
-    return db.session.scalars(sa.select(Department).where(Department.active).order_by(Department.code)).all()
+    return db.session.scalars(sa.select(Department).where(Department.active).order_by(Department.id)).all()
 
 
 def active_users() -> list[User]:
