@@ -33,3 +33,13 @@ document.addEventListener("keydown", function (event) {
   else if (event.key === "ArrowUp" && links.length) { event.preventDefault(); if (index <= 0) { document.getElementById("global-search").focus(); } else { links[index - 1].focus(); } }
   else if (event.key === "Escape") { box.innerHTML = ""; document.getElementById("global-search").focus(); }
 });
+// pricing (D6): "Use" buttons of the pricing helper copy a suggested figure into a quotation field.
+document.addEventListener("click", function (event) {
+  var button = event.target.closest("[data-fill]");
+  if (!button) { return; }
+  var field = document.querySelector("[name='" + button.getAttribute("data-fill") + "']");
+  if (!field) { return; }
+  field.value = button.getAttribute("data-value");
+  field.dispatchEvent(new Event("change", { bubbles: true }));
+  field.focus();
+});
