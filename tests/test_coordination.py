@@ -554,3 +554,31 @@ def test_summary_counts_customer_needs_sent_to_product_and_complaints_assigned(a
     care = manager.get(f"/coordination/summary/{depts['customer_service']}?period=2026-03",
                        headers=EN).get_data(as_text=True)
     assert "Cracked housings" in care and "Late" not in care.split("Complaints assigned")[-1]
+
+
+def test_request_links_one_of_the_requesters_contracts_by_number(app, users, depts, login_as):
+    from app.contracts.models import Contract
+    from app.coordination.models import ResourceRequest
+    from app.customers.models import Customer
+
+    with app.app_context():
+        mine = Customer(name="Müller Handels GmbH", country="DE", owner_id=users["rep1"])
+        other = Customer(name="Lagos Lighting Ltd", country="NG", owner_id=users["rep2"])
+        db.session.add_all([mine, other])
+        db.session.flush()
+        db.session.add_all([Contract(number="SC-2026-0007", customer_id=mine.id, owner_id=users["rep1"]),
+                            Contract(number="SC-2026-0008", customer_id=other.id, owner_id=users["rep2"])])
+        db.session.commit()
+        mine_id = mine.id
+    rep = login_as("rep1")
+    form = {"department_id": str(depts["finance"]), "kind": "credit_approval", "title": "L/C at sight check",
+            "needed_by_on": (_today() + timedelta(days=4)).isoformat()}
+    colleague = rep.post("/coordination/requests/new", data=dict(form, contract_reference="SC-2026-0008"), headers=EN)
+    assert colleague.status_code == 422 and "No contract with this number." in colleague.get_data(as_text=True)
+    unknown = rep.post("/coordination/requests/new", data=dict(form, contract_reference="SC-2026-9999"), headers=EN)
+    assert unknown.status_code == 422
+    assert rep.post("/coordination/requests/new", data=dict(form, contract_reference="sc-2026-0007")).status_code == 303
+    with app.app_context():
+        req = db.session.scalar(sa.select(ResourceRequest))
+        assert (req.contract.number, req.contract_reference, req.customer_id) == ("SC-2026-0007", "SC-2026-0007",
+                                                                                   mine_id)

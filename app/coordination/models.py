@@ -143,8 +143,7 @@ class ResourceRequest(Audited, Versioned, db.Model):
     requested → accepted → fulfilled, or → rejected from requested or accepted. Who moved it and
     when is kept on the record and in the audit log. Metric 5b: a request counts in the period its
     ``needed_by_on`` falls in; it is on time when fulfilled with ``fulfilled_on <= needed_by_on``.
-    ``contract_id`` is D4's contract id (no foreign key while the contracts module is being built);
-    ``contract_reference`` keeps the contract number as typed.
+    ``contract_id`` links a sales contract (D4); ``contract_reference`` keeps its number for lists and exports.
     """
 
     __tablename__ = "resource_requests"
@@ -157,7 +156,7 @@ class ResourceRequest(Audited, Versioned, db.Model):
     title: so.Mapped[str] = so.mapped_column(sa.String(200))
     details: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     customer_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("customers.id"), index=True)
-    contract_id: so.Mapped[int | None] = so.mapped_column(index=True)
+    contract_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("contracts.id"), index=True)
     contract_reference: so.Mapped[str] = so.mapped_column(sa.String(40), default="")
     needed_by_on: so.Mapped[date] = so.mapped_column(index=True)
     status: so.Mapped[str] = so.mapped_column(sa.String(12), default="requested", index=True)
@@ -176,6 +175,7 @@ class ResourceRequest(Audited, Versioned, db.Model):
     requester = so.relationship("User", foreign_keys=[requester_id])
     department = so.relationship("Department", foreign_keys=[department_id])
     customer = so.relationship("Customer", foreign_keys=[customer_id])
+    contract = so.relationship("Contract", foreign_keys=[contract_id])
     accepted_by = so.relationship("User", foreign_keys=[accepted_by_id])
     fulfilled_by = so.relationship("User", foreign_keys=[fulfilled_by_id])
     rejected_by = so.relationship("User", foreign_keys=[rejected_by_id])

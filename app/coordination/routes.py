@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.auth.models import Department, User
+from app.contracts.models import Contract
 from app.coordination import bp, panels, seed  # noqa: F401 - panels and the seeder register themselves
 from app.coordination.documents import render_minutes
 from app.coordination.forms import (
@@ -582,30 +583,27 @@ def _request_choices(form: ResourceRequestForm, req: ResourceRequest | None) -> 
     form.customer_id.choices = choices([(0, "—")] + pairs)
 
 
-def _contract_model():
-    from app.coordination.services import _model
-
-    return _model("app.contracts.models", "Contract", "number", "owner_id")
-
-
 def _apply_request(form: ResourceRequestForm, req: ResourceRequest) -> bool:
-    """Copy the form into the request; False (with field errors) when the contract number is unknown."""
+    """Copy the form into the request; False (with field errors) when the contract number is unknown,
+    belongs to a colleague, or is another customer's. A contract without a customer chosen sets it."""
     reference = (form.contract_reference.data or "").upper()
-    req.contract_id = None
-    contract = _contract_model()
-    if reference and contract is not None:
-        found = db.session.scalar(sa.select(contract).where(contract.number == reference))
-        if found is None or not (sees_all(current_user) or found.owner_id == req.requester_id
-                                 or found.owner_id == current_user.id):
+    contract = None
+    if reference:
+        contract = db.session.scalar(sa.select(Contract).where(Contract.number == reference))
+        if contract is None or not (sees_all(current_user) or contract.owner_id in {req.requester_id,
+                                                                                    current_user.id}):
             form.contract_reference.errors.append(_("No contract with this number."))
             return False
-        req.contract_id = found.id
+        if form.customer_id.data and form.customer_id.data != contract.customer_id:
+            form.contract_reference.errors.append(_("This contract is with another customer."))
+            return False
     req.department_id = form.department_id.data
     req.kind = form.kind.data
     req.title = form.title.data
     req.details = form.details.data or ""
-    req.customer_id = form.customer_id.data or None
-    req.contract_reference = reference
+    req.customer_id = form.customer_id.data or (contract.customer_id if contract else None)
+    req.contract_id = contract.id if contract else None
+    req.contract_reference = contract.number if contract else ""
     req.needed_by_on = form.needed_by_on.data
     return True
 
@@ -634,7 +632,7 @@ def create_request():
 def _load_request(request_id: int) -> ResourceRequest:
     req = db.session.scalar(sa.select(ResourceRequest).where(ResourceRequest.id == request_id).options(
         selectinload(ResourceRequest.department), selectinload(ResourceRequest.requester),
-        selectinload(ResourceRequest.customer)))
+        selectinload(ResourceRequest.customer), selectinload(ResourceRequest.contract)))
     if req is None or not may_see_request(current_user, req):
         abort(404)
     return req
@@ -684,7 +682,8 @@ def _request_context(req: ResourceRequest, **forms) -> dict:
                 reject_form=reject_form, may_handle=may_handle_request(current_user, req),
                 may_edit=may_edit_request(current_user, req), people=users, to_local=to_local,
                 history=history(db.session, "resource_request", req.id), kinds=REQUEST_KINDS,
-                statuses=REQUEST_STATUSES)
+                statuses=REQUEST_STATUSES, has_endpoint=lambda e: e in current_app.view_functions,
+                may_open=lambda owner_id: sees_all(current_user) or owner_id == current_user.id)
 
 
 @bp.get("/requests/<int:request_id>")
