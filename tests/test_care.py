@@ -647,3 +647,21 @@ def test_customer_page_of_the_customers_area_shows_the_care_sections(login_as, s
     assert "Logged from D1" in html
     care_page = rep1.get(f"/care/customers/{shop['mine']}").get_data(as_text=True)
     assert f'href="/customers/{shop["mine"]}"' in care_page
+
+
+def test_lists_paginate_with_htmx_and_full_page_fallback(app, login_as, users, shop):
+    from app.care.models import Interaction
+
+    with app.app_context():
+        for n in range(35):
+            db.session.add(Interaction(customer_id=shop["mine"], user_id=users["rep1"], kind="email",
+                                       occurred_at=datetime(2026, 1, 1) + timedelta(hours=n), summary=f"Mail {n:02d}"))
+        db.session.commit()
+    rep1 = english(login_as("rep1"))
+    first = rep1.get("/care/interactions").get_data(as_text=True)
+    assert "Page 1 of 2" in first and "Mail 34" in first and "Mail 00" not in first
+    assert 'hx-get="/care/interactions?page=2"' in first
+    second = rep1.htmx_get("/care/interactions?page=2").get_data(as_text=True)
+    assert "<html" not in second and "Mail 00" in second and "Mail 34" not in second
+    timeline = rep1.get(f"/care/customers/{shop['mine']}/timeline?page=2").get_data(as_text=True)
+    assert "Page 2 of 2" in timeline and "Mail 00" in timeline
