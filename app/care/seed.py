@@ -28,6 +28,14 @@ CONVERSATIONS = [
      "Quote stainless range CIF Hamburg"),
 ]
 
+FOLLOW_UP_VISITS = [
+    ("visit", "回访：到客户门店查看我司灯具的陈列和销售情况，店长反馈 3000K 款卖得最好。", "推荐 3000K 新款并报价"),
+    ("call", "Follow-up call after delivery: goods arrived in good order, buyer happy with the new cartons.",
+     "Ask for the Q3 forecast"),
+    ("visit", "Follow-up visit at the buyer's warehouse: checked the last shipment, discussed a mixed-container order.",
+     "Send a mixed-container offer"),
+]
+
 
 @seeder(40)
 def seed_care(users):
@@ -35,11 +43,13 @@ def seed_care(users):
     if db.session.scalar(sa.select(sa.func.count(Interaction.id))):
         return
     rep_ids = [users[name].id for name in ("rep1", "rep2", "rep3") if name in users]
-    customers = db.session.scalars(
+    owned = db.session.scalars(
         sa.select(Customer).where(Customer.owner_id.in_(rep_ids)).options(so.selectinload(Customer.contacts))
-        .order_by(Customer.id).limit(15)).all()
-    if not customers:
+        .order_by(Customer.id)).all()
+    if not owned:
         return
+    by_rep = [[c for c in owned if c.owner_id == rep][:5] for rep in rep_ids]
+    customers = [group[i] for i in range(5) for group in by_rep if i < len(group)]
     now = utcnow()
     today = company_today()
     for index, customer in enumerate(customers):
@@ -49,13 +59,18 @@ def seed_care(users):
             kind, summary, next_step = CONVERSATIONS[(index + step) % len(CONVERSATIONS)]
             occurred = now - timedelta(days=(steps - step) * 9 + index % 4, hours=2 + step)
             last = step == steps - 1
+            visit = kind in ("visit", "call") and step % 2 == 0
+            if last and index % 5 in (0, 1, 3):
+                kind, summary, next_step = FOLLOW_UP_VISITS[index % len(FOLLOW_UP_VISITS)]
+                visit = True
+                occurred = now - timedelta(days=index % 3, hours=2)
             follow_up = None
             if last:
                 follow_up = today + timedelta(days=(index % 4) * 3 - 3)
             record_interaction(Interaction(
                 customer_id=customer.id, contact_id=contact.id if contact else None, user_id=customer.owner_id,
                 kind=kind, occurred_at=occurred, summary=summary, next_step=next_step,
-                next_follow_up_on=follow_up, is_follow_up_visit=kind in ("visit", "call") and step % 2 == 0))
+                next_follow_up_on=follow_up, is_follow_up_visit=visit))
     db.session.flush()
     _seed_complaints(users, customers, now)
     _seed_surveys(customers, now)
