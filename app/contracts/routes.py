@@ -4,6 +4,8 @@ amendments, documents, change log and review report.
 Every view that loads a contract answers 404 to anyone who may not see it (``services.can_view``) and
 403 to a viewer whose role may not perform the action.
 """
+from decimal import Decimal
+
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask import abort, current_app, flash, render_template, request, send_file, url_for
@@ -140,13 +142,15 @@ def _form_for(version: ContractVersion | None, formdata=None, data: dict | None 
     elif version is not None:
         form = ContractForm(obj=version)
         form.documents_required.data = version.documents_list
+        for name in ("more_or_less_percent", "deposit_percent", "insurance_percent"):
+            getattr(form, name).data = _plain(getattr(version, name))
         while len(form.lines.entries):
             form.lines.pop_entry()
         for line in version.lines:
             form.lines.append_entry({"product_id": line.product_id or 0, "hs_code": line.hs_code,
                                      "description_en": line.description_en, "description_zh": line.description_zh,
-                                     "quantity": line.quantity.normalize(), "unit": line.unit,
-                                     "unit_price_amount": line.unit_price_amount.normalize()})
+                                     "quantity": _plain(line.quantity), "unit": line.unit,
+                                     "unit_price_amount": _plain(line.unit_price_amount)})
         form.version_id.data = version.version_id
     else:
         form = ContractForm(data={k: v for k, v in (data or {}).items() if k != "documents_required"})
@@ -158,6 +162,11 @@ def _form_for(version: ContractVersion | None, formdata=None, data: dict | None 
         form.lines.append_entry()
     form.setup(country_choices(), _product_pairs())
     return form
+
+
+def _plain(value: Decimal | None) -> Decimal | None:
+    """6000.000 → 6000 (not 6E+3) so that the form shows what a person would type."""
+    return None if value is None else Decimal(services.plain_number(value))
 
 
 def _check(form: ContractForm):

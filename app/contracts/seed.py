@@ -14,9 +14,16 @@ from werkzeug.datastructures import FileStorage
 
 from app.auth.models import User
 from app.contracts import services
-from app.contracts.models import CHECKLIST, Contract
+from app.contracts.models import (
+    CHECKLIST,
+    ComplianceReview,
+    Contract,
+    ContractEvent,
+    ContractVersion,
+    PaymentTermsApproval,
+)
 from app.core.calendar import add_working_days, company_today, is_working_day
-from app.core.models import ExchangeRate
+from app.core.models import ExchangeRate, Notification, utcnow
 from app.core.rates import MissingRate, rate_on
 from app.core.registry import seeder
 from app.core.settings import base_currency
@@ -94,24 +101,57 @@ def _at(day, hour: int) -> datetime:
     return datetime.combine(day, time(hour)) - timedelta(hours=8)
 
 
-def _submit(contract, rep, finance, legal, day, approve_payment=True):
+class _Clock:
+    """Dates the rows the workflow just wrote back to the demo day they belong to."""
+
+    COLUMNS = ((ContractEvent, "at"), (ComplianceReview, "reviewed_at"), (PaymentTermsApproval, "requested_at"),
+               (PaymentTermsApproval, "decided_at"), (ContractVersion, "created_at"), (ContractVersion, "sent_at"),
+               (Contract, "created_at"), (Contract, "sent_at"), (Contract, "signed_at"), (Notification, "created_at"))
+
+    def __init__(self):
+        self.start = utcnow()
+
+    def stamp(self, moment: datetime) -> None:
+        db.session.flush()
+        for model, column in self.COLUMNS:
+            col = getattr(model, column)
+            db.session.execute(sa.update(model).where(col >= self.start).values({column: moment}),
+                               execution_options={"synchronize_session": "fetch"})
+
+
+def _submit(clock, contract, rep, finance, day, approve_payment=True):
     services.submit(contract, rep)
-    contract.first_submitted_at = contract.first_submitted_at if contract.current_version_no > 1 else _at(day, 9)
+    if contract.current_version_no == 1:
+        contract.first_submitted_at = _at(day, 9)
     contract.submitted_at = _at(day, 9)
+    clock.stamp(_at(day, 9))
     if approve_payment and services.payment_approval(contract, contract.current_version).status == "pending":
         services.decide_payment(contract, finance, True, "Within the customer's credit limit.")
+        clock.stamp(_at(day, 11))
 
 
-def _pass(contract, legal):
+def _pass(clock, contract, legal, day):
     results = {item: "pass" for item in CHECKLIST}
     results["prices"] = "na"
     services.review(contract, legal, True, results, {}, "Checked against the denied-party list; clauses complete.")
+    clock.stamp(_at(day, 15))
 
 
-def _sign(contract, rep, day):
-    contract.current_version.sent_at = _at(day, 10) - timedelta(days=1)
+def _send(clock, contract, rep, day):
+    services.send(contract, rep)
+    clock.stamp(_at(day, 17))
+
+
+def _sign(clock, contract, rep, day):
     _ensure_rate(contract.current_version.currency, day)
     services.sign(contract, rep, day, FileStorage(io.BytesIO(SCAN), filename="countersigned.pdf"))
+    clock.stamp(_at(day, 16))
+
+
+def _create(clock, customer, rep, terms, lines, day):
+    contract = services.create_contract(customer, customer.owner_id, rep, dict(terms, contract_on=day), lines)
+    clock.stamp(_at(day, 8))
+    return contract
 
 
 @seeder(60)
@@ -142,74 +182,76 @@ def _seed(customers, users):
         return db.session.get(User, customer.owner_id)
 
     plans = (customers * 6)[:6]
+    clock = _Clock()
 
     # 1. Signed two working days after the first submission, review passed.
     c0 = plans[0]
     rep = owner(c0)
-    signed = services.create_contract(c0, c0.owner_id, rep, _terms(
+    start = back(12)
+    signed = _create(clock, c0, rep, _terms(
         c0, named_place="Ho Chi Minh City", port_of_destination="Cat Lai, Ho Chi Minh City, Vietnam",
         deposit_percent=Decimal("30"), documents_required="bl,invoice,packing_list,form_e,insurance"),
-        _lines("KT-1708S", "RC-1850"))
-    start = back(12)
-    _submit(signed, rep, finance, legal, start)
-    _pass(signed, legal)
-    services.send(signed, rep)
-    _sign(signed, rep, add_working_days(start, 2))
+        _lines("KT-1708S", "RC-1850"), start)
+    _submit(clock, signed, rep, finance, start)
+    _pass(clock, signed, legal, add_working_days(start, 1))
+    _send(clock, signed, rep, add_working_days(start, 1))
+    _sign(clock, signed, rep, add_working_days(start, 2))
 
     # 2. Signed, then the customer disputed the payment clause: amendment v2 waiting for finance and legal.
     c1 = plans[1]
     rep = owner(c1)
+    start = back(10)
     terms = dict(named_place="Haiphong", port_of_destination="Haiphong, Vietnam",
                  documents_required="bl,invoice,packing_list,form_e,insurance")
-    disputed = services.create_contract(c1, c1.owner_id, rep, _terms(c1, deposit_percent=Decimal("50"), **terms),
-                                        _lines("LB-A60-9"))
-    start = back(10)
-    _submit(disputed, rep, finance, legal, start)
-    _pass(disputed, legal)
-    services.send(disputed, rep)
-    _sign(disputed, rep, add_working_days(start, 1))
+    disputed = _create(clock, c1, rep, _terms(c1, deposit_percent=Decimal("50"), **terms), _lines("LB-A60-9"),
+                       start)
+    _submit(clock, disputed, rep, finance, start)
+    _pass(clock, disputed, legal, start)
+    _send(clock, disputed, rep, start)
+    _sign(clock, disputed, rep, add_working_days(start, 1))
     services.amend(disputed, rep, "customer_dispute",
                    "the buyer asks for a 30 % deposit instead of 50 %, balance against the B/L copy", "payment")
     version = disputed.current_version
     services.apply_terms(version, _terms(c1, deposit_percent=Decimal("30"), **terms),
                          [services.line_data(li) for li in version.lines])
-    _submit(disputed, rep, finance, legal, back(1), approve_payment=False)
+    clock.stamp(_at(back(2), 10))
+    _submit(clock, disputed, rep, finance, back(1), approve_payment=False)
 
     # 3. Under L/C, in review for three working days: flagged on legal's and the rep's home page.
     c2 = plans[2]
     rep = owner(c2)
-    late = services.create_contract(c2, c2.owner_id, rep, _terms(
+    late = _create(clock, c2, rep, _terms(
         c2, currency="EUR", incoterm="FOB", named_place="Ningbo", port_of_destination="Hamburg, Germany",
         documents_required="bl,invoice,packing_list,coo,inspection", payment_terms="lc_sight"),
-        _lines("KT-1708S", price_factor=Decimal("0.93")))
-    _submit(late, rep, finance, legal, back(3))
+        _lines("KT-1708S", price_factor=Decimal("0.93")), back(4))
+    _submit(clock, late, rep, finance, back(3))
 
     # 4. Returned by legal: an HS code is missing.
     c3 = plans[3]
     rep = owner(c3)
     lines = _lines("KT-1708S", "RC-1850")
     lines[1]["hs_code"] = ""
-    returned = services.create_contract(c3, c3.owner_id, rep, _terms(
+    returned = _create(clock, c3, rep, _terms(
         c3, incoterm="CFR", named_place="Laem Chabang", port_of_destination="Laem Chabang, Thailand",
-        documents_required="bl,invoice,packing_list,form_e", payment_terms="oa", payment_days=60), lines)
-    _submit(returned, rep, finance, legal, back(2))
+        documents_required="bl,invoice,packing_list,form_e", payment_terms="oa", payment_days=60), lines, back(3))
+    _submit(clock, returned, rep, finance, back(2))
     services.review(returned, legal, False, {item: "pass" for item in CHECKLIST} | {"hs_codes": "fail"},
                     {"hs_codes": "Line 2 has no HS code; customs needs it for Form E and the export declaration."},
                     "Please complete and resubmit.")
+    clock.stamp(_at(back(1), 10))
 
     # 5. Approved, waiting to be sent.
     c4 = plans[4]
     rep = owner(c4)
-    approved = services.create_contract(c4, c4.owner_id, rep, _terms(
+    approved = _create(clock, c4, rep, _terms(
         c4, incoterm="CFR", named_place="Jebel Ali", port_of_destination="Jebel Ali, Dubai, UAE",
-        documents_required="bl,invoice,packing_list,coo", deposit_percent=Decimal("100")), _lines("LB-A60-9"))
-    _submit(approved, rep, finance, legal, back(1))
-    _pass(approved, legal)
+        documents_required="bl,invoice,packing_list,coo", deposit_percent=Decimal("100")), _lines("LB-A60-9"),
+        back(2))
+    _submit(clock, approved, rep, finance, back(1))
+    _pass(clock, approved, legal, back(1))
 
     # 6. A draft still being written.
     c5 = plans[5]
-    rep = owner(c5)
-    services.create_contract(c5, c5.owner_id, rep, _terms(
+    _create(clock, c5, owner(c5), _terms(
         c5, named_place="Dammam", port_of_destination="Dammam, Saudi Arabia", payment_terms="dp"),
-        _lines("KT-1708S", "RC-1850"))
-    db.session.flush()
+        _lines("KT-1708S", "RC-1850"), back(1))
