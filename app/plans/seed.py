@@ -1,4 +1,4 @@
-"""Demo data: 2026 targets for rep1–rep3, an approved monthly plan for rep1, a submitted quarterly plan for rep2."""
+"""Demo data: 2026 targets for rep1–rep3, an approved plan for rep1 this month, rep2's next-quarter plan submitted."""
 from datetime import timedelta
 from decimal import Decimal
 
@@ -49,10 +49,22 @@ def _focus_products(limit: int = 2):
     return list(db.session.scalars(sa.select(Product).where(Product.active.is_(True)).order_by(Product.id).limit(limit)))
 
 
+def _link_focus(plan: SalesPlan, rep) -> None:
+    from app.research.models import ResearchReport
+
+    if not plan.products:
+        plan.products = _focus_products()
+    if not plan.research_reports:
+        plan.research_reports = list(db.session.scalars(
+            sa.select(ResearchReport).where(ResearchReport.owner_id == rep.id).order_by(ResearchReport.id).limit(1)))
+
+
 def _seed_rep1_plan(users, today) -> None:
     rep, manager = users.get("rep1"), users.get("manager")
     period = Period.month_of(today)
-    if rep is None or manager is None or _plan(rep, "monthly", period):
+    if rep is None or manager is None:
+        return
+    if _plan(rep, "monthly", period):
         return
     plan = SalesPlan(
         owner_id=rep.id, kind="monthly", year=period.year, month=period.month, status="approved",
@@ -61,8 +73,8 @@ def _seed_rep1_plan(users, today) -> None:
                   "Offer CIF Hamburg prices to distributors who asked for landed costs."),
         markets="DE,PL,US", submitted_at=utcnow() - timedelta(days=25), approved_at=utcnow() - timedelta(days=24),
         approved_by_id=manager.id)
-    plan.products = _focus_products()
     db.session.add(plan)
+    _link_focus(plan, rep)
     db.session.flush()
     first, last = period.first, period.last
     tasks = [
@@ -82,7 +94,7 @@ def _seed_rep1_plan(users, today) -> None:
 
 def _seed_rep2_plan(users, today) -> None:
     rep = users.get("rep2")
-    period = Period.quarter_of(today)
+    period = Period.quarter_of(today).shifted(1)
     if rep is None or _plan(rep, "quarterly", period):
         return
     plan = SalesPlan(
@@ -111,3 +123,13 @@ def seed_plans(users) -> None:
     _seed_rep1_plan(users, today)
     _seed_rep2_plan(users, today)
     db.session.flush()
+
+
+@seeder(58)
+def link_plan_focus(users) -> None:
+    """After products (50) and research reports (55) exist: rep1's plan names its focus products and research."""
+    rep = users.get("rep1")
+    plan = _plan(rep, "monthly", Period.month_of(company_today())) if rep else None
+    if plan is not None:
+        _link_focus(plan, rep)
+        db.session.flush()
