@@ -136,7 +136,7 @@ def research_quality(period: Period, user_ids: list[int]) -> dict:
     report = area_model("app.research.models", "ResearchReport")
     if report is None:
         return _missing("1b", period, user_ids, "score", NOT_BUILT)
-    rows = db.session.execute(
+    rows = (
         sa.select(report.owner_id,
                   sa.func.sum(sa.func.coalesce(report.accuracy_score, 0) + sa.func.coalesce(report.usefulness_score, 0)),
                   sa.func.sum(sa.case((report.accuracy_score.is_not(None), 1), else_=0)
@@ -256,7 +256,7 @@ def _signed_version_no(contract, version):
     """The version that was signed: the earliest version with a signing date, else the current one."""
     first_signed = (sa.select(sa.func.min(version.version_no))
                     .where(version.contract_id == contract.id, version.signed_on.is_not(None))
-                    .scalar_subquery())
+                    .correlate_except(version).scalar_subquery())
     return sa.func.coalesce(first_signed, contract.current_version_no)
 
 
