@@ -42,11 +42,22 @@ def _fold(text: str) -> str:
     return unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.combining(c)))
 
 
+def _by_edge(sequences, edge: int) -> dict[str, list[tuple[str, ...]]]:
+    table: dict[str, list[tuple[str, ...]]] = {}
+    for seq in sorted(sequences, key=len, reverse=True):
+        table.setdefault(seq[edge], []).append(seq)
+    return table
+
+
+_SUFFIX_BY_LAST = _by_edge(_LATIN_SUFFIXES, -1)
+_PREFIX_BY_FIRST = _by_edge(_LATIN_PREFIXES, 0)
+
+
 def _strip_tokens(tokens: list[str]) -> list[str]:
     changed = True
     while changed and len(tokens) > 1:
         changed = False
-        for seq in _LATIN_SUFFIXES:
+        for seq in _SUFFIX_BY_LAST.get(tokens[-1], ()):
             n = len(seq)
             if len(tokens) > n and tuple(tokens[-n:]) == seq:
                 tokens = tokens[:-n]
@@ -55,7 +66,7 @@ def _strip_tokens(tokens: list[str]) -> list[str]:
     changed = True
     while changed and len(tokens) > 1:
         changed = False
-        for seq in _LATIN_PREFIXES:
+        for seq in _PREFIX_BY_FIRST.get(tokens[0], ()):
             n = len(seq)
             if len(tokens) > n and tuple(tokens[:n]) == seq:
                 tokens = tokens[n:]

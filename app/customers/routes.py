@@ -22,7 +22,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from app.auth.models import User, UserRole
 from app.core.access import roles_required
 from app.core.audit import history
-from app.core.calendar import company_today, company_tz
+from app.core.calendar import company_today, company_tz, to_company_date
 from app.core.forms import choices
 from app.core.i18n import country_choices, country_name
 from app.core.locking import StaleEdit, ensure_current
@@ -732,9 +732,9 @@ def month_bounds_utc(day=None) -> tuple[datetime, datetime]:
 @home_panel("customers_pool_due", _l("Customers about to return to the public pool"), order=15, roles={"rep"})
 def panel_pool_due():
     rows = services.due_for_pool(current_user.id, within_days=7)
-    now = utcnow()
+    today = company_today()
+    items = [(c, max(0, (to_company_date(services.returns_to_pool_on(c)) - today).days)) for c in rows]
     days = get_setting("pool_days")
-    items = [(c, max(0, (services.idle_since(c) + timedelta(days=days) - now).days)) for c in rows]
     return render_template("customers/_panel_pool_due.html", items=items, pool_days=days)
 
 
