@@ -6,6 +6,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 from app.core.audit import Audited
 from app.core.locking import Versioned
@@ -48,17 +49,21 @@ class Product(Audited, Versioned, db.Model):
 
 
 QUOTATION_STATUSES = {
-    "draft": _l("Draft"),
-    "pending_approval": _l("Awaiting approval"),
-    "approved": _l("Approved"),
-    "sent": _l("Sent"),
-    "accepted": _l("Accepted"),
-    "rejected": _l("Rejected"),
-    "expired": _l("Expired"),
+    "draft": lazy_pgettext("quotation status", "Draft"),
+    "pending_approval": lazy_pgettext("quotation status", "Awaiting approval"),
+    "approved": lazy_pgettext("quotation status", "Approved"),
+    "sent": lazy_pgettext("quotation status", "Sent"),
+    "accepted": lazy_pgettext("quotation status", "Accepted"),
+    "rejected": lazy_pgettext("quotation status", "Rejected"),
+    "expired": lazy_pgettext("quotation status", "Expired"),
 }
 STATUS_CLASS = {"draft": "", "pending_approval": "status-warn", "approved": "status-ok", "sent": "status-ok",
                 "accepted": "status-good", "rejected": "status-bad", "expired": "status-bad"}
-NEGOTIATION_STATUSES = {"open": _l("Open"), "won": _l("Won"), "lost": _l("Lost")}
+NEGOTIATION_STATUSES = {
+    "open": lazy_pgettext("negotiation status", "Open"),
+    "won": lazy_pgettext("negotiation status", "Won"),
+    "lost": lazy_pgettext("negotiation status", "Lost"),
+}
 LOST_REASONS = {
     "price": _l("Price"),
     "quality": _l("Quality"),
