@@ -166,7 +166,7 @@ def test_rep_drafts_a_contract_with_decimal_totals_and_amount_in_words(app, logi
     ({"incoterm": "CIP", "transport_mode": "air", "insurance_coverage": "ICC_C",
       "documents_required": ["awb", "invoice", "insurance"]}, "insurance_coverage",
      "CIP requires Institute Cargo Clauses (A)"),
-    ({"insurance_percent": "100"}, "insurance_percent", "between 110 % and 200 %"),
+    ({"insurance_percent": "100"}, "insurance_percent", "between 110 and 200 percent"),
     ({"documents_required": ["bl", "invoice"]}, "documents_required", "the seller provides the insurance policy"),
     ({"incoterm": "FCA", "transport_mode": "air"}, "documents_required", "does not fit transport air"),
     ({"deposit_percent": ""}, "deposit_percent", "T/T needs the deposit percentage"),

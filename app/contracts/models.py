@@ -50,7 +50,6 @@ AMENDMENT_KINDS = {
 
 EVENTS = {
     "created": _l("Contract drafted"),
-    "saved": _l("Draft saved"),
     "submitted": _l("Submitted for compliance review"),
     "approved": _l("Compliance review passed"),
     "returned": _l("Returned with comments"),

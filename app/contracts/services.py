@@ -67,7 +67,7 @@ TERM_FIELDS: dict[str, object] = {
     "deposit_percent": _l("Deposit (%)"),
     "payment_days": _l("Days after shipment"),
     "insurance_coverage": _l("Insurance coverage"),
-    "insurance_percent": _l("Insured value (% of invoice)"),
+    "insurance_percent": _l("Insured value (percent of invoice)"),
     "packing_en": _l("Packing (English)"),
     "packing_zh": _l("Packing (Chinese)"),
     "shipping_marks": _l("Shipping marks"),
@@ -357,10 +357,10 @@ def term_errors(data: dict) -> dict[str, list[str]]:
             add("insurance_coverage", _("Under Incoterms 2020, CIP requires Institute Cargo Clauses (A)."))
         percent = data.get("insurance_percent")
         if percent is None:
-            add("insurance_percent", _("Enter the insured value; Incoterms 2020 requires at least 110 % of the "
-                                       "invoice value."))
+            add("insurance_percent", _("Enter the insured value as a percentage of the invoice value; "
+                                       "Incoterms 2020 requires at least 110."))
         elif not (MIN_INSURANCE_PERCENT <= percent <= Decimal(200)):
-            add("insurance_percent", _("The insured value is between 110 % and 200 % of the invoice value."))
+            add("insurance_percent", _("The insured value is between 110 and 200 percent of the invoice value."))
 
     documents = [d for d in (data.get("documents_required") or "").split(",") if d]
     unknown = [d for d in documents if d not in texts.DOCUMENTS]
