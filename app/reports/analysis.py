@@ -10,7 +10,7 @@ from app.auth.models import User
 from app.core.i18n import country_name
 from app.customers.models import Customer
 from app.extensions import db
-from app.reports.models import SalesMonthly, SalesRecord
+from app.reports.models import SalesMonthly, SalesMonthlyCountry, SalesRecord
 from app.reports.periods import add_months
 from app.reports.services import SIGNED_STATUSES, area_model
 
@@ -46,12 +46,17 @@ def ratio(value) -> Decimal | None:
     return Decimal(str(round(float(value), 6)))
 
 
-def _summary_where(query, f: Filters, first: date):
-    query = query.where(SalesMonthly.month_on >= first, SalesMonthly.month_on <= f.last)
+def summary_table(f: Filters, by_product: bool = False):
+    """The coarse month × rep × country summary unless a product is filtered on or grouped by."""
+    return SalesMonthly if by_product or f.product else SalesMonthlyCountry
+
+
+def _summary_where(query, f: Filters, first: date, t=SalesMonthly):
+    query = query.where(t.month_on >= first, t.month_on <= f.last)
     if f.owner_ids is not None:
-        query = query.where(SalesMonthly.owner_id.in_(f.owner_ids))
+        query = query.where(t.owner_id.in_(f.owner_ids))
     if f.country:
-        query = query.where(SalesMonthly.country == f.country)
+        query = query.where(t.country == f.country)
     if f.product.startswith("p:") and f.product[2:].isdigit():
         query = query.where(SalesMonthly.product_id == int(f.product[2:]))
     elif f.product.startswith("n:"):
@@ -71,9 +76,9 @@ def _frame(rows, columns) -> pd.DataFrame:
 def monthly_series(f: Filters) -> pd.DataFrame:
     """Amount and deals per month of the filter, with month-on-month and year-on-year growth."""
     first = add_months(f.first, -12)
+    t = summary_table(f)
     query = _summary_where(
-        sa.select(SalesMonthly.month_on, sa.func.sum(SalesMonthly.base_amount), sa.func.sum(SalesMonthly.deal_count))
-        .group_by(SalesMonthly.month_on), f, first)
+        sa.select(t.month_on, sa.func.sum(t.base_amount), sa.func.sum(t.deal_count)).group_by(t.month_on), f, first, t)
     frame = _frame(db.session.execute(query), ["month", "amount", "deals"])
     frame["month"] = pd.to_datetime(frame["month"])
     index = pd.date_range(pd.Timestamp(first), pd.Timestamp(f.last), freq="MS")
@@ -91,23 +96,23 @@ def monthly_series(f: Filters) -> pd.DataFrame:
     return frame.reset_index()
 
 
-DIMENSIONS = {"country": (SalesMonthly.country,), "product": (SalesMonthly.product_id, SalesMonthly.product_name),
-              "owner": (SalesMonthly.owner_id,)}
+DIMENSIONS = {"country": ("country",), "product": ("product_id", "product_name"), "owner": ("owner_id",)}
 
 
 def by_dimension(f: Filters, dimension: str) -> pd.DataFrame:
     """Amount, deals and share per country, product or rep, with the same period one year earlier."""
-    cols = DIMENSIONS[dimension]
+    t = summary_table(f, by_product=dimension == "product")
+    cols = [getattr(t, name) for name in DIMENSIONS[dimension]]
     prior_first, prior_last = add_months(f.first, -12), add_months(f.last, -12)
-    in_current = SalesMonthly.month_on >= f.first
+    in_current = t.month_on >= f.first
     query = _summary_where(
         sa.select(*cols,
-                  sa.func.sum(sa.case((in_current, SalesMonthly.base_amount), else_=0)),
-                  sa.func.sum(sa.case((in_current, SalesMonthly.deal_count), else_=0)),
-                  sa.func.sum(sa.case((SalesMonthly.month_on <= prior_last, SalesMonthly.base_amount), else_=0)))
-        .group_by(*cols), f, prior_first)
-    query = query.where(sa.or_(in_current, SalesMonthly.month_on <= prior_last))
-    names = [c.key for c in cols]
+                  sa.func.sum(sa.case((in_current, t.base_amount), else_=0)),
+                  sa.func.sum(sa.case((in_current, t.deal_count), else_=0)),
+                  sa.func.sum(sa.case((t.month_on <= prior_last, t.base_amount), else_=0)))
+        .group_by(*cols), f, prior_first, t)
+    query = query.where(sa.or_(in_current, t.month_on <= prior_last))
+    names = list(DIMENSIONS[dimension])
     frame = _frame(db.session.execute(query), names + ["amount", "deals", "prior"])
     frame["prior"] = frame["prior"].map(lambda v: float(v) if v is not None else 0.0).astype("float64")
     frame = frame[(frame["amount"] != 0) | (frame["prior"] != 0)]
@@ -182,8 +187,8 @@ def top_customers(f: Filters, limit: int = 20) -> pd.DataFrame:
 
 
 def totals(f: Filters) -> dict:
-    query = _summary_where(
-        sa.select(sa.func.sum(SalesMonthly.base_amount), sa.func.sum(SalesMonthly.deal_count)), f, f.first)
+    t = summary_table(f)
+    query = _summary_where(sa.select(sa.func.sum(t.base_amount), sa.func.sum(t.deal_count)), f, f.first, t)
     amount, deals = db.session.execute(query).one()
     amount = Decimal(str(amount or 0)).quantize(CENT)
     deals = int(deals or 0)
@@ -264,20 +269,19 @@ def _utc_bounds(f: Filters):
 
 
 def country_options(owner_ids: list[int] | None) -> list[str]:
-    query = sa.select(SalesMonthly.country).distinct().where(SalesMonthly.country != "")
+    t = SalesMonthlyCountry
+    query = sa.select(t.country).distinct().where(t.country != "")
     if owner_ids is not None:
-        query = query.where(SalesMonthly.owner_id.in_(owner_ids))
+        query = query.where(t.owner_id.in_(owner_ids))
     return sorted(db.session.scalars(query))
 
 
-def product_options(owner_ids: list[int] | None, limit: int = 300) -> list[tuple[str, str]]:
-    query = (sa.select(SalesMonthly.product_id, SalesMonthly.product_name)
-             .group_by(SalesMonthly.product_id, SalesMonthly.product_name)
-             .order_by(sa.func.sum(SalesMonthly.base_amount).desc()).limit(limit))
-    if owner_ids is not None:
-        query = query.where(SalesMonthly.owner_id.in_(owner_ids))
-    frame = pd.DataFrame([tuple(r) for r in db.session.execute(query)], columns=["product_id", "product_name"])
-    if frame.empty:
-        return []
-    pairs = list(zip(_keys(frame, "product"), _labels(frame, "product"), strict=True))
-    return sorted(dict(pairs).items(), key=lambda p: p[1])
+def product_options(current: str = "") -> list[tuple[str, str]]:
+    """Every product of the catalogue (a product imported by name only is picked from the product table)."""
+    product = area_model("app.pricing.models", "Product")
+    options = [(f"p:{pid}", f"{sku} {en}" + (f" / {zh}" if zh else ""))
+               for pid, sku, en, zh in db.session.execute(
+                   sa.select(product.id, product.sku, product.name_en, product.name_zh).order_by(product.sku))]
+    if current.startswith("n:"):
+        options.insert(0, (current, current[2:]))
+    return options

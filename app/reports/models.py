@@ -81,6 +81,21 @@ class SalesMonthly(db.Model):
     __table_args__ = (sa.Index("ix_sales_monthly_owner_month", "owner_id", "month_on"),)
 
 
+class SalesMonthlyCountry(db.Model):
+    """Sales summed by month × rep × country (no product): what month series and totals read."""
+
+    __tablename__ = "sales_monthly_country"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    month_on: so.Mapped[date] = so.mapped_column(index=True)
+    owner_id: so.Mapped[int | None] = so.mapped_column()
+    country: so.Mapped[str] = so.mapped_column(sa.String(2), default="")
+    base_amount: so.Mapped[Decimal] = so.mapped_column(Amount())
+    deal_count: so.Mapped[int] = so.mapped_column(default=0)
+
+    __table_args__ = (sa.Index("ix_sales_monthly_country_owner_month", "owner_id", "month_on"),)
+
+
 class SalesImport(db.Model):
     """An upload of historical sales: its column mapping, then what was imported and what was refused."""
 

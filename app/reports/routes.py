@@ -125,7 +125,7 @@ def _analysis_context():
                 totals=analysis.totals(f), funnel=analysis.funnel(f), win=analysis.win_rate(f),
                 currency=base_currency(), money=analysis.money, ratio=analysis.ratio,
                 reps=rep_choices() if current_user.is_manager else [],
-                countries=analysis.country_options(scope()), products=analysis.product_options(scope()))
+                countries=analysis.country_options(scope()), products=analysis.product_options(args["product"]))
 
 
 @bp.get("/analysis")

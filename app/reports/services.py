@@ -8,12 +8,13 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 
 from app.core.models import ExchangeRate
 from app.core.rates import MissingRate
 from app.core.settings import base_currency
 from app.extensions import db
-from app.reports.models import SalesMonthly, SalesRecord
+from app.reports.models import SalesMonthly, SalesMonthlyCountry, SalesRecord
 from app.reports.periods import add_months
 
 CENT = Decimal("0.01")
@@ -69,8 +70,10 @@ def row_key(sold_on: date, customer_name: str, product_name: str, quantity, amou
 
 
 def refresh_monthly(months: Iterable[date]) -> None:
-    """Rebuild the summary rows of these months from the sales records (call after any write)."""
+    """Rebuild the summaries of these months from the sales records (call after any write): month × rep ×
+    country × product, and the coarser month × rep × country that month series and totals read."""
     for month in sorted({m.replace(day=1) for m in months}):
+        _lock(LOCK_MONTH_BASE + month.year * 100 + month.month)
         following = add_months(month, 1)
         db.session.execute(sa.delete(SalesMonthly).where(SalesMonthly.month_on == month))
         grouped = (
@@ -83,13 +86,33 @@ def refresh_monthly(months: Iterable[date]) -> None:
         db.session.execute(sa.insert(SalesMonthly).from_select(
             ["month_on", "owner_id", "country", "product_id", "product_name", "base_amount", "quantity",
              "deal_count"], grouped))
+        db.session.execute(sa.delete(SalesMonthlyCountry).where(SalesMonthlyCountry.month_on == month))
+        coarse = (
+            sa.select(sa.literal(month, sa.Date()), SalesMonthly.owner_id, SalesMonthly.country,
+                      sa.func.sum(SalesMonthly.base_amount), sa.func.sum(SalesMonthly.deal_count))
+            .where(SalesMonthly.month_on == month)
+            .group_by(SalesMonthly.owner_id, SalesMonthly.country)
+        )
+        db.session.execute(sa.insert(SalesMonthlyCountry).from_select(
+            ["month_on", "owner_id", "country", "base_amount", "deal_count"], coarse))
 
 
 def rebuild_monthly() -> None:
     """Rebuild the whole summary (after a bulk load or to repair it)."""
     months = db.session.scalars(sa.select(SalesRecord.sold_on).distinct()).all()
     db.session.execute(sa.delete(SalesMonthly))
+    db.session.execute(sa.delete(SalesMonthlyCountry))
     refresh_monthly(months)
+
+
+LOCK_MONTH_BASE = 7_007_000_000
+LOCK_CONTRACT_SYNC = 7_007_000_001
+
+
+def _lock(key: int) -> None:
+    """Serialise concurrent rebuilds on PostgreSQL (a transaction-scoped advisory lock); SQLite writes are serial."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
 
 
 def contracts_built() -> bool:
@@ -107,6 +130,15 @@ def sync_contract_sales() -> int:
         return 0
     from app.customers.models import Customer
 
+    try:
+        with db.session.begin_nested():
+            return _sync(contract, Customer)
+    except IntegrityError:
+        return 0  # another request synchronised the same contract at the same moment
+
+
+def _sync(contract, Customer) -> int:  # noqa: N803 - a model class
+    _lock(LOCK_CONTRACT_SYNC)
     rows = db.session.execute(
         sa.select(contract.id, contract.signed_on, contract.customer_id, contract.owner_id, contract.currency,
                   contract.exchange_rate, contract.total_amount, Customer.name, Customer.country)
