@@ -632,3 +632,53 @@ def test_demo_seeder_builds_contracts_in_every_state_once(app, users, customer):
         assert disputed.current_version.amendment_kind == "customer_dispute"
         assert disputed.version(1).status == "signed" and disputed.current_version.status == "in_review"
         assert rows[0].reviews[-1].passed and rows[0].exchange_rate is not None
+
+
+def test_contract_is_drafted_from_an_accepted_quotation_and_legal_sees_price_differences(app, login_as, customer,
+                                                                                         users):
+    from app.contracts import services
+    from app.contracts.models import Contract
+    from app.pricing.models import Product, Quotation, QuotationLine, QuotationRevision
+
+    cust = customer()
+    with app.app_context():
+        product = Product(sku="KT-1708S", name_en="Electric kettle 1.7 L", name_zh="1.7升电热水壶",
+                          hs_code="8516.79.00", unit="pcs")
+        db.session.add(product)
+        db.session.flush()
+        quotation = Quotation(number="QT-2026-0007", customer_id=cust, owner_id=users["rep1"], status="accepted",
+                              current_revision_no=1, accepted_revision_no=1)
+        revision = QuotationRevision(revision_no=1, quoted_on=date(2026, 11, 1), currency="USD", incoterm="CIF",
+                                     named_place="Ho Chi Minh City", transport_mode="sea",
+                                     valid_until_on=date(2026, 12, 1), payment_terms="tt",
+                                     payment_terms_note="30 % deposit, balance against B/L copy", lead_time_days=35,
+                                     goods_amount=Decimal("50400"), total_amount=Decimal("50400"))
+        revision.lines.append(QuotationLine(position=1, product_id=product.id, description_en="Electric kettle 1.7 L",
+                                            description_zh="1.7升电热水壶", quantity=Decimal("6000"), unit="pcs",
+                                            unit_price_amount=Decimal("8.40"), line_amount=Decimal("50400")))
+        quotation.revisions.append(revision)
+        db.session.add(quotation)
+        db.session.commit()
+        qid = quotation.id
+        db.session.remove()
+
+    assert login_as("rep2").get(f"/contracts/from-quotation/{qid}").status_code == 404
+    rep = english(login_as("rep1"))
+    assert "QT-2026-0007" in rep.get(f"/contracts/from-quotation/{qid}").get_data(as_text=True)
+    response = rep.post(f"/contracts/from-quotation/{qid}")
+    assert response.status_code == 303 and response.headers["Location"].endswith("/edit")
+    again = rep.post(f"/contracts/from-quotation/{qid}")
+    assert again.status_code == 303 and not again.headers["Location"].endswith("/edit")
+    with app.test_request_context():
+        contract = db.session.scalar(sa.select(Contract).where(Contract.quotation_id == qid))
+        assert db.session.scalar(sa.select(sa.func.count(Contract.id))) == 1
+        version = contract.current_version
+        assert (version.incoterm, version.named_place, version.insurance_coverage, version.total_amount) == (
+            "CIF", "Ho Chi Minh City", "ICC_A", Decimal("50400.00"))
+        assert version.lines[0].hs_code == "8516.79.00" and version.lines[0].product_id is not None
+        assert "insurance" in version.documents_list
+        assert services.auto_checks(contract, version)["prices"][0] is True
+        version.lines[0].unit_price_amount = Decimal("8.20")
+        ok, note = services.auto_checks(contract, version)["prices"]
+        assert ok is False and "8.2" in note and "8.4" in note
+        db.session.rollback()

@@ -269,6 +269,46 @@ def new():
     return render_template("contracts/form.html", form=form, contract=None, customer=customer, comments={})
 
 
+@bp.route("/from-quotation/<int:quotation_id>", methods=["GET", "POST"])
+def create_from_quotation(quotation_id: int):
+    """Draft a contract from an accepted quotation: its lines, currency, Incoterm, transport and payment kind.
+
+    GET shows what will be copied and asks for confirmation; POST drafts. Reps for their own
+    quotations, managers for any (404 otherwise); an existing contract of the quotation is opened
+    instead of drafting a second one.
+    """
+    from app.pricing.services import quotation_for_contract
+
+    if not current_user.has_role("rep", "manager"):
+        abort(403)
+    try:
+        quotation = quotation_for_contract(quotation_id)
+    except LookupError:
+        abort(404)
+    if not (current_user.is_manager or quotation["owner_id"] == current_user.id):
+        abort(404)
+    if request.method == "GET":
+        return render_template("contracts/from_quotation.html", quotation=quotation, services=services,
+                               customer=db.session.get(Customer, quotation["customer_id"]),
+                               back_link=_endpoint_url("pricing.show_quotation", quotation_id=quotation_id))
+    existing = db.session.scalar(sa.select(Contract).where(Contract.quotation_id == quotation_id,
+                                                           Contract.status != "cancelled"))
+    if existing is not None:
+        flash(_("Contract %(number)s was already drafted from this quotation.", number=existing.number), "info")
+        return see_other(url_for("contracts.detail", contract_id=existing.id))
+    customer = db.session.get(Customer, quotation["customer_id"]) or abort(404)
+    terms, lines = services.terms_from_quotation(customer, quotation)
+    contract = services.create_contract(customer, quotation["owner_id"], current_user, terms, lines,
+                                        quotation_id=quotation_id)
+    db.session.commit()
+    flash(_("Contract %(number)s drafted from quotation %(quotation)s: complete the ports, shipment date and "
+            "payment details, then submit it for review.", number=contract.number, quotation=quotation["number"]),
+          "success")
+    if quotation.get("payment_terms_note"):
+        flash(_("Payment note of the quotation: %(note)s", note=quotation["payment_terms_note"]), "info")
+    return see_other(url_for("contracts.edit", contract_id=contract.id))
+
+
 @bp.route("/<int:contract_id>/edit", methods=["GET", "POST"])
 def edit(contract_id: int):
     """Edit the current version while it is a draft or returned; a stale form is refused (409)."""
@@ -339,7 +379,7 @@ def detail(contract_id: int):
         amend_form=_amend_form(), reason_form=ReasonForm(), note_form=NoteForm(),
         payment_form=PaymentDecisionForm(), texts=texts, services=services,
         customer_link=_endpoint_url("customers.detail", customer_id=contract.customer_id),
-        quotation_link=_endpoint_url("pricing.quotation_detail", quotation_id=contract.quotation_id)
+        quotation_link=_endpoint_url("pricing.show_quotation", quotation_id=contract.quotation_id)
         if contract.quotation_id else None)
 
 

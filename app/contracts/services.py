@@ -2,7 +2,7 @@
 import hashlib
 import json
 import re
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -528,6 +528,38 @@ def initial_terms(customer) -> dict:
     for key, (en, zh) in texts.DEFAULT_CLAUSES.items():
         data[f"{key}_en"], data[f"{key}_zh"] = en, zh
     return data
+
+
+def terms_from_quotation(customer, quotation: dict) -> tuple[dict, list[dict]]:
+    """A draft's terms and lines from ``app.pricing.services.quotation_for_contract``'s accepted revision."""
+    data = initial_terms(customer)
+    data["currency"] = quotation.get("currency") or data["currency"]
+    if quotation.get("incoterm") in INCOTERMS:
+        data["incoterm"] = quotation["incoterm"]
+    data["named_place"] = quotation.get("named_place") or ""
+    if quotation.get("transport_mode") in TRANSPORT_MODES:
+        data["transport_mode"] = quotation["transport_mode"]
+    if quotation.get("payment_terms") in PAYMENT_TERMS:
+        data["payment_terms"] = quotation["payment_terms"]
+    if quotation.get("lead_time_days"):
+        data["latest_shipment_on"] = company_today() + timedelta(days=int(quotation["lead_time_days"]))
+    transport_document = {"sea": "bl", "multimodal": "bl", "air": "awb"}.get(data["transport_mode"], "cmr")
+    documents = [transport_document, "invoice", "packing_list", "coo"]
+    if includes_insurance(data["incoterm"]):
+        data["insurance_coverage"] = "ICC_A"
+        documents.append("insurance")
+    data["documents_required"] = ",".join(documents)
+    if data["payment_terms"] in ("da", "oa"):
+        data["payment_days"] = 60
+    lines = [{"product_id": line.get("product_id"), "hs_code": line.get("hs_code") or "",
+              "description_en": line.get("description_en") or "", "description_zh": line.get("description_zh") or "",
+              "quantity": Decimal(line["quantity"]), "unit": line.get("unit") or "pcs",
+              "unit_price_amount": Decimal(line["unit_price_amount"])} for line in quotation.get("lines") or []]
+    if quotation.get("contact_id"):
+        contact = next((c for c in customer.contacts if c.id == quotation["contact_id"]), None)
+        if contact is not None:
+            data.update(buyer_contact=contact.name, buyer_email=contact.email, buyer_phone=contact.phone)
+    return normalise(data), lines
 
 
 def create_contract(customer, owner_id: int, user, data: dict, lines: list[dict],
