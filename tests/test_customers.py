@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
+from flask_babel import force_locale
 
 from app.extensions import db
 
@@ -124,7 +125,8 @@ def test_moving_to_valid_is_refused_with_every_reason_until_qualified(ctx, users
     c = _customer(name="Hanoi Lighting Co., Ltd.", owner_id=users["rep1"])
     c.contacts.append(Contact(name="No means of contact"))
     db.session.commit()
-    problems = [str(p) for p in change_stage(c, "valid")]
+    with force_locale("en"):
+        problems = [str(p) for p in change_stage(c, "valid")]
     assert len(problems) == 3
     assert any("e-mail" in p for p in problems) and any("need" in p for p in problems)
     assert any("Hanoi Lighting JSC" in p for p in problems)
@@ -133,7 +135,8 @@ def test_moving_to_valid_is_refused_with_every_reason_until_qualified(ctx, users
     c.contacts[0].phone = "+84 24 3933 1122"
     db.session.add(CustomerNeed(customer=c, product_category="LED lighting", currency="USD"))
     db.session.flush()
-    assert [str(p) for p in change_stage(c, "valid")] == [p for p in problems if "Hanoi Lighting JSC" in p]
+    with force_locale("en"):
+        assert [str(p) for p in change_stage(c, "valid")] == [p for p in problems if "Hanoi Lighting JSC" in p]
     keep_both(c, [other], "Different company: the JSC is in Ho Chi Minh City", users["rep1"])
     db.session.flush()
     moment = datetime(2026, 11, 3, 9, 0)
@@ -184,6 +187,8 @@ def test_create_shows_duplicates_and_keeps_both_only_with_a_reason(app, login_as
     assert 'value="SIAM LED SOLUTIONS"' in body, "what was typed is kept"
     assert "Not yours" in body, "another rep's record cannot be merged into"
     assert rep.post("/customers/new", data=dict(form, duplicate_action="keep")).status_code == 422
+    nameless = rep.post("/customers/new", data=dict(form, contact_name="", name="Brand New Co"))
+    assert nameless.status_code == 422 and "Enter the contact" in nameless.get_data(as_text=True)
     response = rep.post("/customers/new", data=dict(form, duplicate_action="keep",
                                                     duplicate_reason="Branch in Chiang Mai, separate buyer"))
     assert response.status_code == 303
@@ -629,7 +634,7 @@ def test_seeded_demo_customers_are_consistent(app, users):
     from app.customers.seed import seed_customers
     from app.customers.services import validity_problems
 
-    with app.test_request_context():
+    with app.test_request_context(), force_locale("en"):
         people = seed_users("demo")
         seed_customers(people)
         seed_customers(people)

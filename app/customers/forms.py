@@ -43,13 +43,17 @@ class NewCustomerForm(CustomerForm):
     duplicate_action = StringField(validators=[Optional(), Length(max=20)])
     duplicate_reason = StringField(_l("Why keep both?"), validators=[Optional(), Length(max=500)])
 
-    def validate_contact_name(self, field):
-        if not field.data and (self.contact_email.data or self.contact_phone.data or self.contact_messaging.data):
-            raise ValidationError(_l("Enter the contact's name."))
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if not (self.contact_name.data or "").strip() and (
+                self.contact_email.data or self.contact_phone.data or self.contact_messaging.data):
+            self.contact_name.errors = list(self.contact_name.errors) + [_l("Enter the contact's name.")]
+            return False
+        return valid
 
 
 class ContactForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(message=REQUIRED), Length(max=120)])
+    name = StringField(_l("Contact name"), validators=[DataRequired(message=REQUIRED), Length(max=120)])
     title = StringField(_l("Position"), validators=[Optional(), Length(max=120)])
     email = StringField(_l("E-mail"), validators=[Optional(), Email(message=_l("Not a valid e-mail address.")),
                                                  Length(max=255)])

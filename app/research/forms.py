@@ -93,9 +93,14 @@ class PriceForm(FlaskForm):
     notes = StringField(_l("Notes"), validators=[Optional(), Length(max=1000)])
     submit = SubmitField(_l("Add price"))
 
-    def validate_product_name(self, field):
-        if not self.product_id.data and not (field.data or "").strip() and not (self.product_category.data or "").strip():
-            raise ValidationError(_l("Choose one of our products or name the product or its category."))
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if not self.product_id.data and not (self.product_name.data or "").strip() \
+                and not (self.product_category.data or "").strip():
+            self.product_name.errors = list(self.product_name.errors) + [
+                _l("Choose one of our products or name the product or its category.")]
+            return False
+        return valid
 
 
 class NeedForm(FlaskForm):

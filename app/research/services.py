@@ -212,7 +212,7 @@ def _country_bi(code: str) -> str:
 
 def report_context(report: ResearchReport) -> dict:
     """Everything the bilingual template prints, formatted here (labels in both languages live in the template)."""
-    from app.core.money import format_money
+    from app.core.money import quantize
     from app.core.settings import get_setting
 
     def d(value):
@@ -223,7 +223,8 @@ def report_context(report: ResearchReport) -> dict:
     for competitor in report.competitors:
         for p in competitor.prices[:10]:
             prices.append({"competitor": competitor.name, "product": p.product_label,
-                           "price": format_money(p.price_amount, p.currency, "en"), "incoterm": p.incoterm or "—",
+                           "price": f"{p.currency} {quantize(p.price_amount, p.currency):,}",
+                           "incoterm": p.incoterm or "—",
                            "observed_on": d(p.observed_on), "source": p.source})
     return {
         "company_en": get_setting("company_name_en"), "company_zh": get_setting("company_name_zh"),
