@@ -12,6 +12,8 @@ DEMO_USERS = [
     ("rep3", "Chen Jie 陈杰", {"rep"}, "sales"),
     ("legal", "Zhao Min 赵敏", {"legal"}, "legal"),
     ("finance", "Sun Hui 孙慧", {"finance"}, "finance"),
+    ("logistics", "Liu Yang 刘洋", set(), "logistics"),
+    ("product", "Huang Lei 黄磊", set(), "product"),
 ]
 
 DEPARTMENTS = [
