@@ -1,4 +1,5 @@
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
@@ -37,7 +38,7 @@ class ComplaintForm(FlaskForm):
     category = SelectField(_l("Category"), choices=choices(COMPLAINT_CATEGORIES.items()))
     severity = SelectField(_l("Severity"), choices=choices(SEVERITIES.items()), default="medium")
     subject = StringField(_l("Subject"), validators=[DataRequired(message=REQUIRED), Length(max=200)])
-    description = TextAreaField(_l("Description"), validators=[DataRequired(message=REQUIRED), Length(max=10000)])
+    description = TextAreaField(lazy_pgettext("complaint", "Description"), validators=[DataRequired(message=REQUIRED), Length(max=10000)])
     contract_id = SelectField(_l("Contract"), coerce=int, validators=[Optional()])
     department_id = SelectField(_l("Assigned department"), coerce=int,
                                 validators=[DataRequired(message=_l("Choose a department."))])
@@ -79,7 +80,7 @@ class PublicSurveyForm(FlaskForm):
                          validators=[InputRequired(message=_l("Please choose a score from 1 to 5."))])
     quality = RadioField(_l("Product quality"), coerce=int, default=0,
                          choices=choices(SCORES + [(0, _l("Not applicable"))]))
-    delivery = RadioField(_l("Delivery"), coerce=int, default=0,
+    delivery = RadioField(lazy_pgettext("survey", "Delivery"), coerce=int, default=0,
                           choices=choices(SCORES + [(0, _l("Not applicable"))]))
     communication = RadioField(_l("Communication"), coerce=int, default=0,
                                choices=choices(SCORES + [(0, _l("Not applicable"))]))
@@ -91,6 +92,6 @@ class CaseRecordForm(FlaskForm):
     occurred_on = DateField(_l("Date of the case"), validators=[DataRequired(message=_l("Enter a valid date."))])
     problem = TextAreaField(_l("Problem"), validators=[DataRequired(message=REQUIRED), Length(max=10000)])
     actions = TextAreaField(_l("Actions taken"), validators=[DataRequired(message=REQUIRED), Length(max=10000)])
-    outcome = TextAreaField(_l("Outcome"), validators=[DataRequired(message=REQUIRED), Length(max=10000)])
+    outcome = TextAreaField(lazy_pgettext("case", "Outcome"), validators=[DataRequired(message=REQUIRED), Length(max=10000)])
     lessons = TextAreaField(_l("Lessons learned"), validators=[DataRequired(message=REQUIRED), Length(max=10000)])
     version_id = VersionField()

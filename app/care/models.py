@@ -4,6 +4,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 from app.core.audit import Audited
 from app.core.locking import Versioned
@@ -12,7 +13,7 @@ from app.extensions import db
 
 INTERACTION_KINDS = {
     "call": _l("Phone call"),
-    "email": _l("E-mail"),
+    "email": lazy_pgettext("interaction", "E-mail"),
     "meeting": _l("Meeting"),
     "visit": _l("Visit"),
     "messaging": _l("Messaging app"),
@@ -21,7 +22,7 @@ INTERACTION_KINDS = {
 
 COMPLAINT_CATEGORIES = {
     "quality": _l("Quality"),
-    "delivery": _l("Delivery"),
+    "delivery": lazy_pgettext("complaint category", "Delivery"),
     "documents": _l("Documents"),
     "payment": _l("Payment"),
     "service": _l("Service"),
@@ -33,7 +34,7 @@ SEVERITIES = {
     "critical": _l("Critical"),
 }
 COMPLAINT_STATUSES = {
-    "open": _l("Open"),
+    "open": lazy_pgettext("complaint status", "Open"),
     "in_progress": _l("In progress"),
     "resolved": _l("Resolved"),
     "closed": _l("Closed"),
