@@ -43,6 +43,15 @@ def _row_tag(table, tag):
     merged.text = tag
 
 
+def _widths(table, *cm):
+    table.autofit = False
+    for column, width in zip(table.columns, cm, strict=True):
+        column.width = Cm(width)
+    for row in table.rows:
+        for cell, width in zip(row.cells, cm, strict=False):
+            cell.width = Cm(width)
+
+
 def build(path: Path = OUT) -> Path:
     doc = Document()
     section = doc.sections[0]
@@ -62,6 +71,7 @@ def build(path: Path = OUT) -> Path:
     _cell(head.rows[0].cells[0], "Contract No. 合同编号: {{ number }}")
     _cell(head.rows[0].cells[1], "Date 日期: {{ contract_date }}", align=WD_ALIGN_PARAGRAPH.CENTER)
     _cell(head.rows[0].cells[2], "Version 版本: {{ version_no }}", align=WD_ALIGN_PARAGRAPH.RIGHT)
+    _widths(head, 7.4, 6.0, 4.6)
 
     doc.add_paragraph("{%p if amendment %}")
     doc.add_paragraph().add_run("{{ amendment }}").italic = True
@@ -102,6 +112,8 @@ def build(path: Path = OUT) -> Path:
     _cell(label, "Total 合计 ({{ price_basis }})", bold=True, align=WD_ALIGN_PARAGRAPH.RIGHT)
     _cell(total[6], "{{ total }}", bold=True, align=WD_ALIGN_PARAGRAPH.RIGHT)
 
+    _widths(lines, 1.1, 2.3, 6.0, 2.0, 1.3, 2.6, 2.7)
+
     words = doc.add_paragraph()
     words.add_run("Total amount in words: ").bold = True
     words.add_run("{{ total_words_en }}\n")
@@ -119,6 +131,7 @@ def build(path: Path = OUT) -> Path:
     p = _cell(row[1], "{{ c.no }}. {{ c.title_zh }}", bold=True)
     p.add_run("\n{{ c.text_zh }}")
     _row_tag(clauses, "{%tr endfor %}")
+    _widths(clauses, 9.0, 9.0)
 
     doc.add_paragraph()
     sign = doc.add_table(rows=3, cols=2)

@@ -212,7 +212,7 @@ def _seed(customers, users):
     services.amend(disputed, rep, "customer_dispute",
                    "the buyer asks for a 30 % deposit instead of 50 %, balance against the B/L copy", "payment")
     version = disputed.current_version
-    services.apply_terms(version, _terms(c1, deposit_percent=Decimal("30"), **terms),
+    services.apply_terms(version, _terms(c1, deposit_percent=Decimal("30"), contract_on=version.contract_on, **terms),
                          [services.line_data(li) for li in version.lines])
     clock.stamp(_at(back(2), 10))
     _submit(clock, disputed, rep, finance, back(1), approve_payment=False)

@@ -900,7 +900,8 @@ def amend(contract: Contract, user, kind: str, reason: str, clause: str = "") ->
     if not reason.strip():
         raise WorkflowError(_l("Give the reason for the amendment."))
     if kind == "customer_dispute" and clause in texts.DISPUTED_CLAUSES:
-        reason = f"{texts.DISPUTED_CLAUSES[clause][0]}: {reason.strip()}"
+        en, zh = texts.DISPUTED_CLAUSES[clause]
+        reason = f"{en} / {zh}: {reason.strip()}"
     new = ContractVersion(version_no=current.version_no + 1, status="draft", created_by_id=user.id,
                           amendment_kind=kind, amendment_reason=reason.strip())
     for key in TERM_FIELDS:
