@@ -219,3 +219,15 @@ def _advance(q, rev, status, users, today, products, lines, validity):
                                              comments="Competitor offers the same spec 8 % lower."))
     elif status == "expired":
         services.expire_if_due(q, today)
+
+
+@seeder(56)
+def seed_price_indices(users) -> None:
+    """Market research seeds competitor prices after the quotations (order 55): fill the demo lines' price
+    indices that could not be computed then. Only empty values are filled; nothing else changes."""
+    rows = db.session.scalars(
+        sa.select(QuotationLine).where(QuotationLine.price_index.is_(None), QuotationLine.product_id.is_not(None))
+        .options(sa.orm.joinedload(QuotationLine.revision))).all()
+    for line in rows:
+        line.price_index = services.line_price_index(line, line.revision)
+    db.session.flush()
