@@ -13,7 +13,7 @@ from app.core.settings import base_currency
 from app.extensions import db
 from app.reports.models import MonthlyReport, NegotiationTarget, ReportReview, SalesRecord, ScorecardComment
 from app.reports.periods import Period, add_months
-from app.reports.services import RateBook, rebuild_monthly, row_key
+from app.reports.services import RateBook, rebuild_monthly, row_key, sync_contract_sales
 
 # Yuan per unit, roughly as Chinese bank boards showed them; the seeder adds one rate per month.
 CNY_PER = {"CNY": Decimal("1"), "USD": Decimal("7.15"), "EUR": Decimal("7.80"), "GBP": Decimal("9.10"),
@@ -199,4 +199,5 @@ def seed_reports(users: dict) -> None:
     """Sales history (three years, several currencies) and monthly reports; running it again adds nothing."""
     with current_app.test_request_context():
         _seed_sales(users)
+        sync_contract_sales()
         _seed_reports(users)

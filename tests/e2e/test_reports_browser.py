@@ -56,17 +56,17 @@ def test_manager_drills_into_satisfaction_prints_one_page_per_rep_and_reviews_a_
     page.emulate_media(media="screen")
 
     page.goto("/reports/monthly?status=submitted")
-    page.click("text=打开")
+    page.click("#monthly-rows a:not([href$='.docx'])")
     page.select_option("select[name=decision]", "correct")
-    page.click("button:has-text('保存审阅结论')")
+    page.click("form[action$='/review'] button[type=submit]")
     assert page.locator("[role=alert]").count() >= 1  # a correction needs a comment
     page.select_option("select[name=decision]", "correct")
     page.fill("textarea[name=comment]", "Please add the freight analysis & <details>")
-    page.click("button:has-text('保存审阅结论')")
+    page.click("form[action$='/review'] button[type=submit]")
     page.wait_for_selector(".flash-success")
     assert "已退回修改" in page.content()
     with page.expect_download() as download:
-        page.click("text=下载Word（中英文）")
+        page.click(".page-head a[href$='.docx']")
     with open(download.value.path(), "rb") as f:
         doc = Document(io.BytesIO(f.read()))
     text = "\n".join(p.text for p in doc.paragraphs)
