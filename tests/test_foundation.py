@@ -449,3 +449,17 @@ def test_notifications_are_also_mailed_when_smtp_is_configured(app, users, monke
         db.session.commit()
     assert len(sent) == 1
     assert sent[0]["To"] == "rep1@example.com" and "密码已修改" in sent[0].get_content()
+
+
+def test_pager_links_to_the_next_and_previous_page(app, login_as, users):
+    from app.core.notify import N_, notify
+
+    with app.app_context():
+        for _ in range(35):
+            notify(users["rep1"], N_("Your password has been changed."))
+        db.session.commit()
+    rep = login_as("rep1")
+    first = rep.get("/notifications").get_data(as_text=True)
+    assert 'href="/notifications?page=2"' in first and "下一页" in first
+    second = rep.htmx_get("/notifications?page=2").get_data(as_text=True)
+    assert 'href="/notifications?page=1"' in second and "上一页" in second and "<html" not in second

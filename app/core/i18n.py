@@ -19,9 +19,9 @@ from app.config import BASE_DIR
 
 
 def translation_directories() -> str:
-    """The shared catalogue first, then one catalogue per area (so areas never edit one file at once)."""
-    dirs = [BASE_DIR / "app" / "translations"]
-    dirs += sorted(p for p in (BASE_DIR / "app").glob("*/translations") if p.is_dir())
+    """One catalogue per area (so areas never edit one file at once), then the shared one, which wins."""
+    dirs = sorted(p for p in (BASE_DIR / "app").glob("*/translations") if p.is_dir())
+    dirs.append(BASE_DIR / "app" / "translations")
     return ";".join(str(d) for d in dirs)
 
 
