@@ -421,6 +421,21 @@ def test_list_filters_as_htmx_fragment_and_exports_the_filtered_list(app, login_
     assert names == ["Alpha Vietnam", "Gamma Pool"]
 
 
+def test_list_paginates_with_filters_kept(app, login_as, users):
+    with app.app_context():
+        from app.customers.models import Customer
+
+        db.session.add_all([Customer(name=f"Paged {i:03d}", country="VN", owner_id=users["rep1"]) for i in range(120)])
+        db.session.commit()
+    rep = _english(login_as("rep1"))
+    first = rep.get("/customers/?country=VN&sort=name").get_data(as_text=True)
+    assert "Page 1 of 3" in first and "Paged 000" in first and "Paged 050" not in first
+    assert "page=2" in first and "country=VN" in first
+    second = rep.htmx_get("/customers/?country=VN&sort=name&page=2").get_data(as_text=True)
+    assert "Page 2 of 3" in second and "Paged 050" in second and "Paged 000" not in second
+    assert "Previous" in second and "Next" in second
+
+
 def test_list_query_count_does_not_grow_with_rows(app, login_as, users):
     from sqlalchemy import event
 

@@ -229,9 +229,21 @@ def test_needs_are_recorded_sent_to_product_and_exported(app, login_as, users, m
         need_id = need.id
     assert "Riyadh Home Center" in rep.get("/research/needs?priority=high").get_data(as_text=True)
     assert "Riyadh Home Center" not in rep.get("/research/needs?priority=low").get_data(as_text=True)
+    product_person = _department_user(app, make_user, "pm", "product")
+
+    def set_product_team_active(active):
+        from app.auth.models import Department, User
+
+        with app.app_context():
+            dept = db.session.scalar(sa.select(Department).where(Department.code == "product"))
+            for user in db.session.scalars(sa.select(User).where(User.department_id == dept.id)):
+                user.active = active
+            db.session.commit()
+
+    set_product_team_active(False)
     page = rep.post(f"/research/needs/{need_id}/send", follow_redirects=True).get_data(as_text=True)
     assert "no active members" in page
-    product_person = _department_user(app, make_user, "pm", "product")
+    set_product_team_active(True)
     assert login_as("pm").get("/research/needs").status_code == 200
     assert "Riyadh Home Center" not in login_as("pm").get("/research/needs").get_data(as_text=True)
     rep.post(f"/research/needs/{need_id}/send")
@@ -240,6 +252,8 @@ def test_needs_are_recorded_sent_to_product_and_exported(app, login_as, users, m
         assert need.sent_to_product_at is not None and need.sent_by_id == users["rep1"]
         assert db.session.scalar(sa.select(sa.func.count(Notification.id))
                                  .where(Notification.user_id == product_person)) == 1
+        assert db.session.scalar(sa.select(sa.func.count(Notification.id))
+                                 .where(Notification.user_id == users["product"])) == 1
     assert "Riyadh Home Center" in login_as("pm").get("/research/needs").get_data(as_text=True)
     sheet = load_workbook(io.BytesIO(rep.get("/research/needs/export.xlsx").data)).active
     rows = list(sheet.iter_rows(values_only=True))

@@ -248,27 +248,33 @@ class ImportCheck:
 
 
 def _existing(column, values: set[str]) -> dict[str, tuple[int, str]]:
+    """key → (id, name) of live customers whose ``column`` is one of ``values``, by the column's index."""
     found: dict[str, tuple[int, str]] = {}
     items = sorted(v for v in values if v)
     for start in range(0, len(items), 900):
         chunk = items[start:start + 900]
-        for key, cid, name in db.session.execute(
-                sa.select(column, Customer.id, Customer.name).where(column.in_(chunk),
-                                                                    Customer.merged_into_id.is_(None))):
-            found.setdefault(key, (cid, name))
+        for key, cid, name, merged in db.session.execute(
+                sa.select(column, Customer.id, Customer.name, Customer.merged_into_id).where(column.in_(chunk))):
+            if merged is None:
+                found.setdefault(key, (cid, name))
     return found
 
 
 def _existing_emails(values: set[str]) -> dict[str, tuple[int, str]]:
-    found: dict[str, tuple[int, str]] = {}
+    """e-mail → (customer id, name) of contacts of live customers, looked up by the contacts' e-mail index."""
+    owners: dict[str, int] = {}
     items = sorted(v for v in values if v)
     for start in range(0, len(items), 900):
-        chunk = items[start:start + 900]
-        for mail, cid, name in db.session.execute(
-                sa.select(Contact.email, Customer.id, Customer.name).join(Contact.customer)
-                .where(Contact.email.in_(chunk), Customer.merged_into_id.is_(None))):
-            found.setdefault(mail, (cid, name))
-    return found
+        for mail, cid in db.session.execute(sa.select(Contact.email, Contact.customer_id)
+                                            .where(Contact.email.in_(items[start:start + 900]))):
+            owners.setdefault(mail, cid)
+    ids = sorted(set(owners.values()))
+    live: dict[int, str] = {}
+    for start in range(0, len(ids), 900):
+        for cid, name in db.session.execute(sa.select(Customer.id, Customer.name).where(
+                Customer.id.in_(ids[start:start + 900]), Customer.merged_into_id.is_(None))):
+            live[cid] = name
+    return {mail: (cid, live[cid]) for mail, cid in owners.items() if cid in live}
 
 
 def check(frame: pd.DataFrame, mapping: dict[str, str], options: dict) -> ImportCheck:

@@ -76,7 +76,7 @@ class Customer(Audited, Versioned, db.Model):
     valid_at: so.Mapped[datetime | None] = so.mapped_column(index=True)
     last_interaction_at: so.Mapped[datetime | None] = so.mapped_column(index=True)
     claimed_at: so.Mapped[datetime | None] = so.mapped_column()
-    merged_into_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("customers.id"), index=True)
+    merged_into_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("customers.id"))
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow, index=True)
     updated_at: so.Mapped[datetime] = so.mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -132,9 +132,11 @@ def _list_query(f: dict):
     if f["tag"]:
         query = query.where((sa.literal(",") + Customer.tags + sa.literal(",")).like(f"%,{f['tag']},%"))
     column = SORTS.get(f["sort"], Customer.created_at if not f["sort"] else Customer.name)
-    order = column.asc() if f["dir"] == "asc" or (not f["dir"] and f["sort"] in ("name", "country", "stage")) \
-        else column.desc()
-    return query.order_by(order.nulls_last(), Customer.id.desc())
+    ascending = f["dir"] == "asc" or (not f["dir"] and f["sort"] in ("name", "country", "stage"))
+    order = column.asc() if ascending else column.desc()
+    if column.nullable:
+        order = order.nulls_last()
+    return query.order_by(order, Customer.id.asc() if ascending else Customer.id.desc())
 
 
 @bp.get("/")

@@ -61,7 +61,9 @@ def visible_filter(user):
     """The WHERE clause for the customers ``user`` may see in lists (merged records never appear)."""
     clauses = [Customer.merged_into_id.is_(None)]
     if not user.has_role(*READ_ALL_ROLES):
-        clauses.append(sa.or_(Customer.owner_id == user.id, Customer.owner_id.is_(None)))
+        # "own or pool" as one expression: an OR of two index look-ups would fetch and sort half the
+        # table before the page's LIMIT; this lets the database walk the sort index instead
+        clauses.append(sa.func.coalesce(Customer.owner_id, 0).in_([0, user.id]))
     return sa.and_(*clauses)
 
 
