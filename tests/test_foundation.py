@@ -463,3 +463,11 @@ def test_pager_links_to_the_next_and_previous_page(app, login_as, users):
     assert 'href="/notifications?page=2"' in first and "下一页" in first
     second = rep.htmx_get("/notifications?page=2").get_data(as_text=True)
     assert 'href="/notifications?page=1"' in second and "上一页" in second and "<html" not in second
+
+
+def test_every_setting_has_a_label_on_the_settings_page(login_as):
+    from app.core.settings import DEFAULTS, LABELS
+
+    assert set(DEFAULTS) == set(LABELS)
+    page = login_as("admin").get("/admin/settings").get_data(as_text=True)
+    assert "出口退税率" in page

@@ -64,6 +64,11 @@ LABELS = {
     "target_meeting_achievement_percent": _l("Target: meeting action items done on time (%)"),
     "target_resource_timeliness_percent": _l("Target: resource requests fulfilled on time (%)"),
     "contract_turnaround_working_days": _l("Contract turnaround limit (working days)"),
+    "pool_daily_claims": _l("Customers a rep may claim from the public pool per day"),
+    "target_margin_percent": _l("Target margin for the pricing helper (%)"),
+    "vat_rate_percent": _l("VAT rate on purchases (%)"),
+    "export_tax_rebate_percent": _l("Export tax rebate rate (%)"),
+    "insurance_rate_percent": _l("Cargo insurance rate (%)"),
 }
 
 
