@@ -665,3 +665,26 @@ def test_seeded_demo_customers_are_consistent(app, users):
         minh = db.session.scalar(sa.select(Customer).where(Customer.name == "Minh Phat Trading Co., Ltd"))
         assert validity_problems(minh), "the demo keeps one duplicate to decide about"
         assert Decimal("0") < sum((n.quantity or 0) for c in customers for n in c.needs)
+
+
+def test_exports_keep_formula_like_names_as_text_and_rejected_rows_reimport(app, login_as, users):
+    from openpyxl import load_workbook
+
+    from app.customers.importing import guess_mapping, read_table
+
+    _make(app, owner_id=users["rep1"], name="=HYPERLINK(\"http://evil.example\",\"click\")", country="VN")
+    rep = login_as("rep1")
+    sheet = load_workbook(io.BytesIO(rep.get("/customers/export.xlsx").data)).active
+    cell = sheet.cell(row=2, column=1)
+    assert cell.data_type == "s" and cell.value.startswith("=HYPERLINK")
+
+    response = _upload(rep, "公司名称,国家\n好公司,越南\n坏公司,火星\n".encode("gbk"), "list.csv")
+    import_id = int(response.location.rstrip("/").split("/")[-2])
+    rep.post(response.location, data={"map_name": "公司名称", "map_country": "国家", "owner": "me", "source": "other",
+                                      "duplicates": "reject"})
+    rep.post(f"/customers/import/{import_id}/run")
+    data = rep.get(f"/customers/import/{import_id}/rejected.xlsx").data
+    frame = read_table(data, "xlsx")
+    assert list(frame.columns) == ["公司名称", "国家", "Row 行号", "Reason 原因"]
+    assert guess_mapping(list(frame.columns)) == {"name": "公司名称", "country": "国家"}
+    assert frame.iloc[0]["公司名称"] == "坏公司" and frame.iloc[0]["Row 行号"] == "3"

@@ -466,6 +466,22 @@ def _index_for_search(ids, customers, contact_ids, contacts, owner_id) -> None:
         db.session.execute(sa.insert(SearchEntry.__table__), entries)
 
 
+def sheet_row(ws, values, font=None) -> list:
+    """Write-only cells for ``values``; text is always stored as text, so a name such as
+    ``=HYPERLINK(...)`` from an imported file never becomes a formula in Excel."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cells = []
+    for value in values:
+        cell = WriteOnlyCell(ws, value=value)
+        if isinstance(value, str):
+            cell.data_type = "s"
+        if font is not None:
+            cell.font = font
+        cells.append(cell)
+    return cells
+
+
 def rejected_workbook(imp) -> io.BytesIO:
     """The rejected rows with their original columns, the row number and the reason, to fix and re-import."""
     from openpyxl import Workbook
@@ -474,21 +490,9 @@ def rejected_workbook(imp) -> io.BytesIO:
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("rejected")
     headers = list(imp.headers)
-    bold = Font(bold=True)
-    from openpyxl.cell import WriteOnlyCell
-
-    def cells(values, font=None):
-        out = []
-        for v in values:
-            c = WriteOnlyCell(ws, value=v)
-            if font:
-                c.font = font
-            out.append(c)
-        return out
-
-    ws.append(cells(headers + ["Row 行号", "Reason 原因"], bold))
+    ws.append(sheet_row(ws, headers + ["Row 行号", "Reason 原因"], Font(bold=True)))
     for r in imp.rejected:
-        ws.append(cells([r["values"].get(h, "") for h in headers] + [r["row"], r["reason"]]))
+        ws.append(sheet_row(ws, [r["values"].get(h, "") for h in headers] + [r["row"], r["reason"]]))
     out = io.BytesIO()
     wb.save(out)
     out.seek(0)

@@ -161,7 +161,6 @@ def index():
 def export():
     """The current filtered list as .xlsx (contacts of pool customers stay masked for reps)."""
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
     f = _filters()
@@ -172,23 +171,18 @@ def export():
     header = [_("Company name"), _("Local name"), _("Country"), _("City"), _("Industry"), _("Website"),
               _("Source"), _("Grade"), _("Stage"), _("Owner"), _("Tags"), _("Contact"), _("Position"), _("E-mail"),
               _("Phone"), _("Valid since"), _("Last interaction"), _("Created")]
-    bold = Font(bold=True)
-    row = []
-    for h in header:
-        cell = WriteOnlyCell(ws, value=h)
-        cell.font = bold
-        row.append(cell)
-    ws.append(row)
+    ws.append(importing.sheet_row(ws, header, Font(bold=True)))
     for c in db.session.scalars(query):
         contact = c.primary_contact
         visible = services.shows_contact_details(current_user, c)
         email = (contact.email if visible else services.mask_email(contact.email)) if contact else ""
         phone = (contact.phone if visible else services.mask_phone(contact.phone)) if contact else ""
-        ws.append([c.name, c.local_name, country_name(c.country), c.city, c.industry, c.website,
-                   str(SOURCES.get(c.source, c.source)), c.grade, str(STAGES.get(c.stage, c.stage)),
-                   c.owner.display_name if c.owner else _("Public pool"), c.tags,
-                   contact.name if contact else "", contact.title if contact else "", email, phone,
-                   c.valid_at, c.last_interaction_at, c.created_at])
+        ws.append(importing.sheet_row(ws, [
+            c.name, c.local_name, country_name(c.country), c.city, c.industry, c.website,
+            str(SOURCES.get(c.source, c.source)), c.grade, str(STAGES.get(c.stage, c.stage)),
+            c.owner.display_name if c.owner else _("Public pool"), c.tags,
+            contact.name if contact else "", contact.title if contact else "", email, phone,
+            c.valid_at, c.last_interaction_at, c.created_at]))
     out = io.BytesIO()
     wb.save(out)
     out.seek(0)

@@ -105,7 +105,7 @@ def _report_form(report=None):
     if request.method == "GET" and report is not None:
         form.customer_ids.data = [c.id for c in report.customers]
         form.competitor_ids.data = [c.id for c in report.competitors]
-        form.markets.data = services.market_names(report.markets, "en")
+        form.markets.data = services.market_names(report.markets)
     return form
 
 
@@ -485,31 +485,29 @@ def export_needs():
     if not services.may_see_needs(current_user):
         abort(403)
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
+    from openpyxl.styles import Font
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "需求分析 Needs"
-    ws.append([_("Customer needs analysis") + " 客户需求分析表"])
-    ws["A1"].font = Font(bold=True, size=13)
+    from app.customers.importing import sheet_row
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("需求分析 Needs")
+    for letter, width in zip("ABCDEFGHIJKLMN", (32, 14, 14, 20, 26, 12, 8, 12, 8, 20, 30, 30, 10, 14), strict=True):
+        ws.column_dimensions[letter].width = width
+    ws.append(sheet_row(ws, [_("Customer needs analysis") + " 客户需求分析表"], Font(bold=True, size=13)))
     header = ["Customer 客户", "Country 国家", "Owner 业务员", "Product category 产品类别", "Product 产品",
               "Annual quantity 年需求量", "Unit 单位", "Target price 目标价", "Currency 币种",
               "Certifications 认证要求", "Quality requirements 质量要求", "Delivery requirements 交付要求",
               "Priority 优先级", "Sent to product team 已发送产品部"]
-    ws.append(header)
-    for cell in ws[2]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.append(sheet_row(ws, header, Font(bold=True)))
     for n in db.session.scalars(_needs_query().limit(50_000)):
         c = n.customer
-        ws.append([c.name + (f" ({c.local_name})" if c.local_name else ""), country_name(c.country),
-                   c.owner.display_name if c.owner else _("Public pool"), n.product_category,
-                   n.product.display_name if n.product else "", n.quantity, n.unit, n.target_price_amount,
-                   n.currency, n.certifications, n.quality_requirements, n.delivery_requirements,
-                   str(PRIORITIES.get(n.priority, n.priority)),
-                   n.sent_to_product_at.date() if n.sent_to_product_at else ""])
-    for letter, width in zip("ABCDEFGHIJKLMN", (32, 14, 14, 20, 26, 12, 8, 12, 8, 20, 30, 30, 10, 14), strict=True):
-        ws.column_dimensions[letter].width = width
+        ws.append(sheet_row(ws, [
+            c.name + (f" ({c.local_name})" if c.local_name else ""), country_name(c.country),
+            c.owner.display_name if c.owner else _("Public pool"), n.product_category,
+            n.product.display_name if n.product else "", n.quantity, n.unit, n.target_price_amount,
+            n.currency, n.certifications, n.quality_requirements, n.delivery_requirements,
+            str(PRIORITIES.get(n.priority, n.priority)),
+            n.sent_to_product_at.date() if n.sent_to_product_at else ""]))
     out = io.BytesIO()
     wb.save(out)
     out.seek(0)
