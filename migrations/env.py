@@ -1,3 +1,4 @@
+import os
 import logging
 from logging.config import fileConfig
 
@@ -87,6 +88,14 @@ def run_migrations_online():
     conf_args = current_app.extensions['migrate'].configure_args
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
+    only = {t for t in os.environ.get("MIGRATE_ONLY_TABLES", "").split(",") if t}
+    if only:
+        # Lets one area's tables go into their own revision when several areas land at once.
+        def include_object(obj, name, type_, reflected, compare_to):
+            table = name if type_ == "table" else getattr(getattr(obj, "table", None), "name", None)
+            return table is None or table in only
+
+        conf_args["include_object"] = include_object
 
     connectable = get_engine()
 

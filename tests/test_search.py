@@ -32,6 +32,8 @@ def test_rep_finds_own_customers_contacts_pool_and_products_but_not_colleagues(l
     assert "Müller Küchentechnik GmbH" in _titles(rep, "küchen")
     assert "Müller Küchentechnik GmbH" in _titles(rep, "穆勒厨房")
     assert "Müller Küchentechnik GmbH" in _titles(rep, "穆勒")
+    assert "Müller Küchentechnik GmbH" in _titles(rep, "德国")
+    assert "Müller Küchentechnik GmbH" in _titles(rep, "germany")
     assert "Hans Weber" in _titles(rep, "weber@mueller")
     assert "Hans Weber" in _titles(rep, "1234567")
     assert "Open Pool Trading" in _titles(rep, "pool trad")

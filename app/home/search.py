@@ -7,6 +7,7 @@ the ORM call ``reindex``.
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from babel import Locale
 from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
@@ -36,8 +37,19 @@ class Indexer:
     arg: str
 
 
+def _country_names(code: str | None) -> list[str]:
+    """The country in English and Chinese, so that 越南 or Vietnam finds Vietnamese customers."""
+    if not code:
+        return []
+    return [loc.territories.get(code.upper(), "") for loc in _LOCALES]
+
+
+_LOCALES = [Locale.parse("en"), Locale.parse("zh_Hans_CN")]
+
+
 def _customer(c) -> dict:
-    text = " ".join(filter(None, [c.name, c.local_name, c.name_key, c.domain, c.city, c.country]))
+    text = " ".join(filter(None, [c.name, c.local_name, c.name_key, c.domain, c.city, c.country,
+                                  *_country_names(c.country)]))
     return dict(title=c.name, subtitle=" · ".join(filter(None, [c.local_name, c.country])), text=text,
                 owner_id=c.owner_id, parent_id=None)
 
@@ -76,11 +88,11 @@ def indexers() -> list[Indexer]:
 
         found = [Indexer("customer", Customer, _customer, "customers.detail", "customer_id"),
                  Indexer("contact", Contact, _contact, "customers.detail", "customer_id"),
-                 Indexer("product", Product, _product, "pricing.product_detail", "product_id")]
+                 Indexer("product", Product, _product, "pricing.show_product", "product_id")]
         try:
             from app.pricing.models import Quotation
 
-            found.append(Indexer("quotation", Quotation, _numbered, "pricing.quotation_detail", "quotation_id"))
+            found.append(Indexer("quotation", Quotation, _numbered, "pricing.show_quotation", "quotation_id"))
         except ImportError:
             pass
         try:
