@@ -4,6 +4,7 @@ from datetime import datetime
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 from app.core.audit import Audited
 from app.core.locking import Versioned
@@ -15,8 +16,8 @@ STAGES = {
     "lead": _l("Lead"),
     "valid": _l("Valid customer"),
     "negotiating": _l("Negotiating"),
-    "won": _l("Won"),
-    "lost": _l("Lost"),
+    "won": lazy_pgettext("customer stage", "Won"),
+    "lost": lazy_pgettext("customer stage", "Lost"),
 }
 SOURCES = {
     "trade_show": _l("Trade show"),

@@ -16,6 +16,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import pgettext
 from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -170,7 +171,7 @@ def export():
     ws = wb.create_sheet(_("Customers"))
     header = [_("Company name"), _("Local name"), _("Country"), _("City"), _("Industry"), _("Website"),
               _("Source"), _("Grade"), _("Stage"), _("Owner"), _("Tags"), _("Contact"), _("Position"), _("E-mail"),
-              _("Phone"), _("Valid since"), _("Last interaction"), _("Created")]
+              _("Phone"), _("Valid since"), _("Last interaction"), pgettext("customers", "Created")]
     ws.append(importing.sheet_row(ws, header, Font(bold=True)))
     for c in db.session.scalars(query):
         contact = c.primary_contact

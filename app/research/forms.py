@@ -1,4 +1,5 @@
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
@@ -52,7 +53,7 @@ class ReviewForm(FlaskForm):
                                 validators=[DataRequired(message=_l("Score from 1 to 5."))])
     usefulness_score = RadioField(_l("Usefulness"), coerce=int, choices=choices((s, str(s)) for s in SCORES),
                                   validators=[DataRequired(message=_l("Score from 1 to 5."))])
-    review_comment = TextAreaField(_l("Comment"), validators=[Optional(), Length(max=5000)])
+    review_comment = TextAreaField(lazy_pgettext("research", "Comment"), validators=[Optional(), Length(max=5000)])
     submit = SubmitField(_l("Save the review"))
 
 

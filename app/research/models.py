@@ -5,6 +5,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 from app.core.locking import Versioned
 from app.core.models import utcnow
@@ -14,7 +15,7 @@ from app.extensions import db
 REPORT_STATUSES = {
     "draft": _l("Draft"),
     "submitted": _l("Submitted"),
-    "reviewed": _l("Reviewed"),
+    "reviewed": lazy_pgettext("research", "Reviewed"),
 }
 PRIORITIES = {"high": _l("High"), "medium": _l("Medium"), "low": _l("Low")}
 SCORES = (1, 2, 3, 4, 5)
