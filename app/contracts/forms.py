@@ -194,3 +194,23 @@ class ReasonForm(FlaskForm):
 
 class NoteForm(FlaskForm):
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)])
+
+
+class ReceiptForm(FlaskForm):
+    """Finance records money received (the rules are in ``payments.record_receipt``)."""
+
+    received_on = DateField(_l("Date received"), validators=[DataRequired(_l("Enter the date the money was received."))])
+    amount = DecimalField(_l("Amount received"), places=None,
+                          validators=[DataRequired(_l("Enter an amount greater than 0."))])
+    currency = SelectField(_l("Currency"), choices=currency_choices(), validate_choice=False)
+    bank_reference = StringField(_l("Bank reference"),
+                                 validators=[DataRequired(_l("Enter the bank reference of the credit advice.")),
+                                             Length(max=60)])
+    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=1000)])
+    confirm_overpayment = BooleanField(_l("This is an over-payment: keep the excess as a credit to the buyer"))
+
+
+class ReversalForm(FlaskForm):
+    reason = TextAreaField(_l("Reason for reversing"),
+                           validators=[DataRequired(_l("Give the reason for reversing the receipt.")),
+                                       Length(max=1000)])

@@ -108,6 +108,12 @@ class Contract(Audited, Versioned, db.Model):
         back_populates="contract", order_by="ComplianceReview.id", cascade="all, delete-orphan")
     events: so.Mapped[list["ContractEvent"]] = so.relationship(
         back_populates="contract", order_by="ContractEvent.id", cascade="all, delete-orphan")
+    instalments: so.Mapped[list["PaymentInstalment"]] = so.relationship(
+        back_populates="contract", order_by="(PaymentInstalment.due_on, PaymentInstalment.position)",
+        cascade="all, delete-orphan")
+    receipts: so.Mapped[list["PaymentReceipt"]] = so.relationship(
+        back_populates="contract", order_by="(PaymentReceipt.received_on, PaymentReceipt.id)",
+        cascade="all, delete-orphan")
 
     __table_args__ = (sa.Index("ix_contracts_owner_status", "owner_id", "status"),)
 
@@ -328,3 +334,82 @@ class ContractEvent(db.Model):
     @property
     def label(self):
         return EVENTS.get(self.action, self.action)
+
+
+INSTALMENT_KINDS = {
+    "deposit": _l("Deposit"),
+    "balance": _l("Balance against B/L copy"),
+    "prepayment": _l("Payment in advance"),
+    "lc": _l("L/C at sight"),
+    "dp": _l("D/P at sight"),
+    "da": _l("D/A"),
+    "oa": _l("O/A"),
+}
+
+
+class PaymentInstalment(Audited, db.Model):
+    """One due payment of a signed contract's schedule (回款计划), generated from the payment terms.
+
+    ``paid_amount`` is what the contract's receipts cover of this instalment, allocated oldest
+    instalment first (``app.contracts.payments.allocate``); ``settled_on`` is the date of the receipt
+    that completed it. The schedule is regenerated when a version with other terms is signed.
+    """
+
+    __tablename__ = "contract_instalments"
+    __audit_entity__ = "contract_instalment"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    contract_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("contracts.id", ondelete="CASCADE"), index=True)
+    version_no: so.Mapped[int] = so.mapped_column()
+    position: so.Mapped[int] = so.mapped_column(default=1)
+    kind: so.Mapped[str] = so.mapped_column(sa.String(20))
+    due_on: so.Mapped[date] = so.mapped_column(index=True)
+    currency: so.Mapped[str] = so.mapped_column(sa.String(3))
+    amount: so.Mapped[Decimal] = so.mapped_column(Amount())
+    paid_amount: so.Mapped[Decimal] = so.mapped_column(Amount(), default=Decimal("0"))
+    settled_on: so.Mapped[date | None] = so.mapped_column()
+    created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+
+    contract: so.Mapped[Contract] = so.relationship(back_populates="instalments")
+
+    @property
+    def kind_label(self):
+        return INSTALMENT_KINDS.get(self.kind, self.kind)
+
+    @property
+    def open_amount(self) -> Decimal:
+        return self.amount - self.paid_amount
+
+
+class PaymentReceipt(Audited, db.Model):
+    """Money received from the buyer against a contract (收汇/回款), recorded by finance.
+
+    Always in the contract's currency. A mistaken receipt is reversed (with a reason), never deleted,
+    so the audit log and the receivables history stay complete.
+    """
+
+    __tablename__ = "contract_receipts"
+    __audit_entity__ = "contract_receipt"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    contract_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("contracts.id", ondelete="CASCADE"), index=True)
+    received_on: so.Mapped[date] = so.mapped_column(index=True)
+    currency: so.Mapped[str] = so.mapped_column(sa.String(3))
+    amount: so.Mapped[Decimal] = so.mapped_column(Amount())
+    bank_reference: so.Mapped[str] = so.mapped_column(sa.String(60))
+    note: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    is_overpayment: so.Mapped[bool] = so.mapped_column(default=False)
+    recorded_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
+    recorded_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+    reversed_at: so.Mapped[datetime | None] = so.mapped_column()
+    reversed_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
+    reversal_reason: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+
+    contract: so.Mapped[Contract] = so.relationship(back_populates="receipts")
+    recorded_by = so.relationship("User", foreign_keys=[recorded_by_id])
+    reversed_by = so.relationship("User", foreign_keys=[reversed_by_id])
+
+    @property
+    def is_reversed(self) -> bool:
+        return self.reversed_at is not None
+

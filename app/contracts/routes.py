@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.contracts import bp, services, texts
+from app.contracts import bp, payments, services, texts
 from app.contracts import documents as contract_documents
 from app.contracts.forms import (
     AmendForm,
@@ -27,6 +27,7 @@ from app.contracts.forms import (
 )
 from app.contracts.models import (
     CHECKLIST,
+    INSTALMENT_KINDS,
     RESULTS,
     STATUSES,
     ComplianceReview,
@@ -367,6 +368,8 @@ def detail(contract_id: int):
     approval = services.payment_approval(contract, version)
     checks = services.auto_checks(contract, version) if version.status in ("draft", "returned", "in_review") else {}
     previous = contract.version(version.version_no - 1)
+    may_see_payments = contract.is_signed and (current_user.has_role("manager", "finance")
+                                               or contract.owner_id == current_user.id)
     return render_template(
         "contracts/detail.html", contract=contract, version=version, actions=actions, approval=approval,
         checks=checks, checklist=CHECKLIST, results=RESULTS, review=services.latest_review(contract),
@@ -378,6 +381,8 @@ def detail(contract_id: int):
         changes=services.differences(previous, version) if previous else [],
         amend_form=_amend_form(), reason_form=ReasonForm(), note_form=NoteForm(),
         payment_form=PaymentDecisionForm(), texts=texts, services=services,
+        may_see_payments=may_see_payments, pay=payments.figures(contract) if may_see_payments else None,
+        kinds=INSTALMENT_KINDS, states=payments.INSTALMENT_STATES,
         customer_link=_endpoint_url("customers.detail", customer_id=contract.customer_id),
         quotation_link=_endpoint_url("pricing.show_quotation", quotation_id=contract.quotation_id)
         if contract.quotation_id else None)
@@ -742,3 +747,5 @@ def panel_payment_terms():
         .order_by(PaymentTermsApproval.requested_at).limit(20)).all()
     return render_template("contracts/_panel_payment_terms.html", rows=rows)
 
+
+from app.contracts import compliance_document, payment_routes  # noqa: E402,F401  (their views register on bp)

@@ -890,6 +890,9 @@ def sign(contract: Contract, user, signed_on: date, scan) -> None:
     contract.total_amount = version.total_amount
     sync_status(contract)
     record(contract, "signed", before, contract.status, user)
+    from app.contracts.payments import refresh_schedule
+
+    refresh_schedule(contract)
 
 
 def amend(contract: Contract, user, kind: str, reason: str, clause: str = "") -> ContractVersion:
