@@ -24,15 +24,19 @@ def main(argv=None):
 
     from app.extensions import db
     from app.reports import analysis, metrics
-    from app.reports.models import SalesMonthlyCountry, SalesRecord
+    from app.reports.models import SalesMonthlyProduct, SalesRecord
     from app.reports.periods import Period
     from app.reports.scorecard_routes import team_reps
     from app.reports.services import rebuild_monthly
 
     first, last = date(2021, 12, 1), date(2026, 11, 30)
     with app.test_request_context():
-        db.create_all()  # a database generated before a summary table existed gets it here
-        if not db.session.scalar(sa.select(sa.func.count(SalesMonthlyCountry.id))):
+        db.create_all()  # a database generated before a summary table or index existed gets it here
+        for table in db.metadata.tables.values():
+            if table.name.startswith("sales_"):
+                for index in table.indexes:
+                    index.create(db.engine, checkfirst=True)
+        if not db.session.scalar(sa.select(sa.func.count(SalesMonthlyProduct.id))):
             rebuild_monthly()
             db.session.commit()
         rows = db.session.scalar(sa.select(sa.func.count(SalesRecord.id)))

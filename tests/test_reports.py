@@ -202,7 +202,15 @@ def test_monthly_series_growth_and_dimensions_hand_computed(app, users, ctx):
 
 
 def test_summary_table_matches_the_sales_rows(app, users, ctx):
+    from app.reports.models import SalesMonthlyCountry, SalesMonthlyProduct
+
     seed_sales(users)
+    totals = set()
+    for grain in ("rep_country", "rep", "country"):
+        totals.add(Decimal(str(db.session.scalar(sa.select(sa.func.sum(SalesMonthlyCountry.base_amount))
+                                                 .where(SalesMonthlyCountry.grain == grain)))).quantize(Decimal("0.01")))
+    totals.add(Decimal(str(db.session.scalar(sa.select(sa.func.sum(SalesMonthlyProduct.base_amount))))).quantize(Decimal("0.01")))
+    assert totals == {Decimal("1599.00")}
     grouped = db.session.execute(sa.select(SalesRecord.owner_id, sa.func.sum(SalesRecord.base_amount))
                                  .group_by(SalesRecord.owner_id)).all()
     summary = dict(db.session.execute(sa.select(SalesMonthly.owner_id, sa.func.sum(SalesMonthly.base_amount))
@@ -216,16 +224,22 @@ def test_analysis_page_rep_sees_only_own_sales_and_htmx_gets_the_fragment(app, l
         seed_sales(users)
     rep = login_as("rep1")
     page = rep.get("/reports/analysis?from=2025-01&to=2025-03").get_data(as_text=True)
-    assert "Zeta LLC" in page and "Paris SARL" not in page
     assert "<svg" in page and "style=" not in page
+    assert ">德国</a>" in page and "法国" not in page  # by country: rep1 sold to DE and US, rep2 to FR
+    assert 'hx-get="/reports/analysis/section/customers?from=2025-01' in page
+    customers = rep.htmx_get("/reports/analysis/section/customers?from=2025-01&to=2025-03").get_data(as_text=True)
+    assert "Zeta LLC" in customers and "Paris SARL" not in customers and "<html" not in customers
+    full = rep.get("/reports/analysis/section/funnel?from=2025-01&to=2025-03")
+    assert full.status_code == 200 and "<html" in full.get_data(as_text=True)
     fragment = rep.htmx_get("/reports/analysis?from=2025-01&to=2025-03&country=US")
     body = fragment.get_data(as_text=True)
     assert "HX-Request" in fragment.headers["Vary"] and "<html" not in body
-    assert "Zeta LLC" in body and "Berlin GmbH" not in body
-    manager = login_as("manager").get("/reports/analysis?from=2025-01&to=2025-03").get_data(as_text=True)
-    assert "Paris SARL" in manager
-    rep_filter = login_as("manager").get(f"/reports/analysis?from=2025-01&to=2025-03&rep={users['rep2']}")
-    assert "Zeta LLC" not in rep_filter.get_data(as_text=True)
+    assert ">美国</a>" in body and ">德国</a>" not in body
+    manager = login_as("manager")
+    assert "法国" in manager.get("/reports/analysis?from=2025-01&to=2025-03").get_data(as_text=True)
+    by_rep = manager.get(f"/reports/analysis?from=2025-01&to=2025-03&rep={users['rep2']}").get_data(as_text=True)
+    assert ">法国</a>" in by_rep and ">德国</a>" not in by_rep
+    assert manager.get("/reports/analysis/section/nothing").status_code == 404
 
 
 @pytest.mark.parametrize("table", ["monthly", "country", "product", "customers", "funnel"])

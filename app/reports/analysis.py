@@ -10,7 +10,7 @@ from app.auth.models import User
 from app.core.i18n import country_name
 from app.customers.models import Customer
 from app.extensions import db
-from app.reports.models import SalesMonthly, SalesMonthlyCountry, SalesRecord
+from app.reports.models import SalesMonthly, SalesMonthlyCountry, SalesMonthlyProduct, SalesRecord
 from app.reports.periods import add_months
 from app.reports.services import SIGNED_STATUSES, area_model
 
@@ -46,21 +46,34 @@ def ratio(value) -> Decimal | None:
     return Decimal(str(round(float(value), 6)))
 
 
-def summary_table(f: Filters, by_product: bool = False):
-    """The coarse month × rep × country summary unless a product is filtered on or grouped by."""
-    return SalesMonthly if by_product or f.product else SalesMonthlyCountry
+def summary_table(f: Filters, by: str = ""):
+    """The smallest summary that can answer: month × product for the whole team, one grain of the month ×
+    rep × country summary when no product is involved, else the full month × rep × country × product one."""
+    if by == "product" or f.product:
+        return SalesMonthlyProduct if f.owner_ids is None and not f.country else SalesMonthly
+    return SalesMonthlyCountry
 
 
-def _summary_where(query, f: Filters, first: date, t=SalesMonthly):
+def _grain(f: Filters, by: str = "") -> str:
+    needs_owner = f.owner_ids is not None or by == "owner"
+    needs_country = bool(f.country) or by == "country"
+    if needs_owner and needs_country:
+        return "rep_country"
+    return "rep" if needs_owner else "country"
+
+
+def _summary_where(query, f: Filters, first: date, t=SalesMonthly, by: str = ""):
     query = query.where(t.month_on >= first, t.month_on <= f.last)
+    if t is SalesMonthlyCountry:
+        query = query.where(t.grain == _grain(f, by))
     if f.owner_ids is not None:
         query = query.where(t.owner_id.in_(f.owner_ids))
     if f.country:
         query = query.where(t.country == f.country)
     if f.product.startswith("p:") and f.product[2:].isdigit():
-        query = query.where(SalesMonthly.product_id == int(f.product[2:]))
+        query = query.where(t.product_id == int(f.product[2:]))
     elif f.product.startswith("n:"):
-        query = query.where(SalesMonthly.product_id.is_(None), SalesMonthly.product_name == f.product[2:])
+        query = query.where(t.product_id.is_(None), t.product_name == f.product[2:])
     return query
 
 
@@ -101,7 +114,7 @@ DIMENSIONS = {"country": ("country",), "product": ("product_id", "product_name")
 
 def by_dimension(f: Filters, dimension: str) -> pd.DataFrame:
     """Amount, deals and share per country, product or rep, with the same period one year earlier."""
-    t = summary_table(f, by_product=dimension == "product")
+    t = summary_table(f, by=dimension)
     cols = [getattr(t, name) for name in DIMENSIONS[dimension]]
     prior_first, prior_last = add_months(f.first, -12), add_months(f.last, -12)
     in_current = t.month_on >= f.first
@@ -110,7 +123,7 @@ def by_dimension(f: Filters, dimension: str) -> pd.DataFrame:
                   sa.func.sum(sa.case((in_current, t.base_amount), else_=0)),
                   sa.func.sum(sa.case((in_current, t.deal_count), else_=0)),
                   sa.func.sum(sa.case((t.month_on <= prior_last, t.base_amount), else_=0)))
-        .group_by(*cols), f, prior_first, t)
+        .group_by(*cols), f, prior_first, t, by=dimension)
     query = query.where(sa.or_(in_current, t.month_on <= prior_last))
     names = list(DIMENSIONS[dimension])
     frame = _frame(db.session.execute(query), names + ["amount", "deals", "prior"])
@@ -172,12 +185,11 @@ def _records_where(query, f: Filters):
 
 def top_customers(f: Filters, limit: int = 20) -> pd.DataFrame:
     """The customers who bought most in the period, with their share of the period's sales."""
-    customer_key = sa.func.coalesce(sa.cast(SalesRecord.customer_id, sa.String), "n:" + SalesRecord.customer_name)
     query = _records_where(
-        sa.select(sa.func.min(SalesRecord.customer_id), sa.func.max(SalesRecord.customer_name),
+        sa.select(SalesRecord.customer_id, SalesRecord.customer_name,
                   sa.func.max(SalesRecord.country), sa.func.sum(SalesRecord.base_amount),
-                  sa.func.count(SalesRecord.id), sa.func.max(SalesRecord.sold_on))
-        .group_by(customer_key)
+                  sa.func.count(), sa.func.max(SalesRecord.sold_on))
+        .group_by(SalesRecord.customer_id, SalesRecord.customer_name)
         .order_by(sa.func.sum(SalesRecord.base_amount).desc()).limit(limit), f)
     frame = _frame(db.session.execute(query), ["customer_id", "customer", "country", "amount", "deals", "last_sold_on"])
     total = totals(f)["amount"]
@@ -217,12 +229,12 @@ def funnel(f: Filters) -> dict:
     cohort = sa.and_(Customer.created_at >= start, Customer.created_at < end)
     won = Customer.stage == "won"
     if contract is not None:
-        won = sa.or_(won, sa.exists().where(contract.customer_id == Customer.id, contract.status.in_(SIGNED_STATUSES)))
+        won = sa.or_(won, Customer.id.in_(sa.select(contract.customer_id).where(contract.status.in_(SIGNED_STATUSES))))
     columns = [sa.func.count(Customer.id),
                sa.func.sum(sa.case((Customer.valid_at.is_not(None), 1), else_=0)),
                sa.func.sum(sa.case((won, 1), else_=0))]
     if quotation is not None:
-        quoted = sa.exists().where(quotation.customer_id == Customer.id, quotation.sent_at.is_not(None))
+        quoted = Customer.id.in_(sa.select(quotation.customer_id).where(quotation.sent_at.is_not(None)))
         columns.append(sa.func.sum(sa.case((quoted, 1), else_=0)))
     query = sa.select(*columns).where(cohort)
     if f.owner_ids is not None:
@@ -270,7 +282,8 @@ def _utc_bounds(f: Filters):
 
 def country_options(owner_ids: list[int] | None) -> list[str]:
     t = SalesMonthlyCountry
-    query = sa.select(t.country).distinct().where(t.country != "")
+    query = sa.select(t.country).distinct().where(t.country != "", t.grain == ("country" if owner_ids is None
+                                                                               else "rep_country"))
     if owner_ids is not None:
         query = query.where(t.owner_id.in_(owner_ids))
     return sorted(db.session.scalars(query))

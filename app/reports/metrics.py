@@ -416,7 +416,7 @@ def _sent_lines(period: Period, user_ids: list[int]):
     return quotation, revision, line, (
         sa.select(quotation.owner_id, line.price_index)
         .join(revision, revision.id == line.revision_id).join(quotation, quotation.id == revision.quotation_id)
-        .where(quotation.owner_id.in_(user_ids), _between_utc(revision.sent_at, period),
+        .where(quotation.owner_id.in_(user_ids), _between_on(revision.sent_on, period),
                line.price_index.is_not(None)))
 
 
@@ -667,7 +667,7 @@ def records(code: str, period: Period, user_ids: list[int]) -> Drill:
         quotation, revision, line, _q = parts
         q = (sa.select(line, quotation.number, revision.revision_no, revision.sent_at, quotation.owner_id)
              .join(revision, revision.id == line.revision_id).join(quotation, quotation.id == revision.quotation_id)
-             .where(quotation.owner_id.in_(user_ids), _between_utc(revision.sent_at, period),
+             .where(quotation.owner_id.in_(user_ids), _between_on(revision.sent_on, period),
                     line.price_index.is_not(None)).order_by(revision.sent_at))
         return Drill(q, [(_l("Quotation"), lambda r: f"{r[1]} v{r[2]}"), (_l("Sent"), lambda r: ("datetime", r[3])),
                          (_l("Line"), lambda r: r[0].description_en), (_l("Price index"), lambda r: r[0].price_index),

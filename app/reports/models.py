@@ -53,6 +53,7 @@ class SalesRecord(db.Model):
     __table_args__ = (
         sa.Index("ix_sales_records_owner_sold", "owner_id", "sold_on"),
         sa.Index("ix_sales_records_customer_sold", "customer_id", "sold_on"),
+        sa.Index("ix_sales_records_sold_customer", "sold_on", "customer_id", "customer_name", "country", "base_amount"),
         sa.Index("ix_sales_records_country_sold", "country", "sold_on"),
         sa.Index("ix_sales_records_product_sold", "product_id", "sold_on"),
         sa.Index("ix_sales_records_source_sold", "source", "sold_on"),
@@ -78,22 +79,49 @@ class SalesMonthly(db.Model):
     quantity: so.Mapped[Decimal | None] = so.mapped_column(Quantity())
     deal_count: so.Mapped[int] = so.mapped_column(default=0)
 
-    __table_args__ = (sa.Index("ix_sales_monthly_owner_month", "owner_id", "month_on"),)
+    __table_args__ = (sa.Index("ix_sales_monthly_owner_month", "owner_id", "month_on"),
+                      sa.Index("ix_sales_monthly_country_month", "country", "month_on"))
 
 
 class SalesMonthlyCountry(db.Model):
-    """Sales summed by month × rep × country (no product): what month series and totals read."""
+    """Sales summed by month at three grains (``grain``): 'rep_country' (month × rep × country), 'rep'
+    (month × rep) and 'country' (month × country, whole team); month series, totals and the by-country and
+    by-rep tables read the smallest grain that answers them."""
 
     __tablename__ = "sales_monthly_country"
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    grain: so.Mapped[str] = so.mapped_column(sa.String(12), default="rep_country")
     month_on: so.Mapped[date] = so.mapped_column(index=True)
     owner_id: so.Mapped[int | None] = so.mapped_column()
     country: so.Mapped[str] = so.mapped_column(sa.String(2), default="")
     base_amount: so.Mapped[Decimal] = so.mapped_column(Amount())
     deal_count: so.Mapped[int] = so.mapped_column(default=0)
 
-    __table_args__ = (sa.Index("ix_sales_monthly_country_owner_month", "owner_id", "month_on"),)
+    __table_args__ = (sa.Index("ix_sales_monthly_country_owner_month", "grain", "owner_id", "month_on"),
+                      sa.Index("ix_sales_monthly_country_grain_month", "grain", "month_on"))
+
+
+class SalesMonthlyProduct(db.Model):
+    """Sales summed by month × product for the whole team: what the unfiltered by-product table reads."""
+
+    __tablename__ = "sales_monthly_product"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    month_on: so.Mapped[date] = so.mapped_column(index=True)
+    product_id: so.Mapped[int | None] = so.mapped_column()
+    product_name: so.Mapped[str] = so.mapped_column(sa.String(200), default="")
+    base_amount: so.Mapped[Decimal] = so.mapped_column(Amount())
+    deal_count: so.Mapped[int] = so.mapped_column(default=0)
+
+
+class SyncState(db.Model):
+    """What the last synchronisation of signed contracts saw, so that an unchanged state costs one query."""
+
+    __tablename__ = "reports_sync_state"
+
+    key: so.Mapped[str] = so.mapped_column(sa.String(40), primary_key=True)
+    fingerprint: so.Mapped[str] = so.mapped_column(sa.String(200), default="")
 
 
 class SalesImport(db.Model):

@@ -112,7 +112,6 @@ def _analysis_context():
     tables = {dim: analysis.by_dimension(f, dim) for dim in ("country", "product", "owner")}
     if scope() is not None:
         tables.pop("owner")
-    customers = analysis.top_customers(f)
     charts_ = {
         "monthly": charts.column_chart([(m.strftime("%Y-%m"), a) for m, a in zip(series["month"], series["amount"],
                                                                                    strict=True)],
@@ -121,8 +120,8 @@ def _analysis_context():
     for dim, frame in tables.items():
         top = frame.head(10)
         charts_[dim] = charts.bar_chart(list(zip(top["label"], top["amount"], strict=True)), _("Top 10"))
-    return dict(f=f, args=args, series=series, tables=tables, customers=customers, charts=charts_,
-                totals=analysis.totals(f), funnel=analysis.funnel(f), win=analysis.win_rate(f),
+    return dict(f=f, args=args, series=series, tables=tables, charts=charts_,
+                totals=analysis.totals(f), win=analysis.win_rate(f),
                 currency=base_currency(), money=analysis.money, ratio=analysis.ratio,
                 reps=rep_choices() if current_user.is_manager else [],
                 countries=analysis.country_options(scope()), products=analysis.product_options(args["product"]))
@@ -132,6 +131,21 @@ def _analysis_context():
 def analysis_page():
     """Sales by month, country/region, product, customer and rep; growth, funnel, win rate (reps: own only)."""
     return render_page("reports/analysis.html", "reports/_analysis.html", **_analysis_context())
+
+
+@bp.get("/analysis/section/<name>")
+def analysis_section(name: str):
+    """The slower sections of the analysis (top customers, funnel), loaded after the page by htmx."""
+    if name not in ("customers", "funnel"):
+        abort(404)
+    f, args = analysis_filters()
+    fragment = f"reports/_analysis_{name}.html"
+    context = dict(f=f, args=args, currency=base_currency(), money=analysis.money, ratio=analysis.ratio)
+    if name == "customers":
+        context["customers"] = analysis.top_customers(f)
+    else:
+        context["funnel"] = analysis.funnel(f)
+    return render_page("reports/analysis_section.html", fragment, section=fragment, **context)
 
 
 EXPORTS = ("monthly", "country", "product", "owner", "customers", "funnel")

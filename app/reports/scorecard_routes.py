@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from app.auth.models import User, UserRole
 from app.core.access import require_owner_or_manager, roles_required
-from app.core.i18n import is_zh
+from app.core.i18n import is_zh, money, number, percent
 from app.core.locking import StaleEdit, ensure_current
 from app.core.settings import base_currency, get_setting
 from app.core.views import see_other
@@ -46,6 +46,47 @@ def _rep(user_id: int) -> User:
     return user
 
 
+def value_text(r) -> str:
+    if r.value is None:
+        return "—"
+    if r.unit == "percent":
+        return percent(r.value)
+    if r.unit in ("score", "index"):
+        return number(r.value, 2)
+    return number(r.value)
+
+
+def target_text(r, d) -> str:
+    if r.target is None:
+        return str(d.target_text)
+    return "≥ " + (percent(r.target, 0) if r.unit == "percent" else number(r.target))
+
+
+def detail_text(r, currency: str) -> str:
+    if r.code == "2a" and r.denominator:
+        return f"{money(r.numerator, currency)} / {money(r.denominator, currency)}"
+    if r.unit == "percent" and r.denominator:
+        return f"{number(r.numerator)} / {number(r.denominator)}"
+    if r.unit == "index" and r.denominator:
+        return _("%(n)s quotation lines", n=r.denominator)
+    if r.unit == "score" and r.denominator:
+        return _("%(n)s scores", n=r.denominator)
+    return ""
+
+
+def scorecard_cells(results: dict, user_ids: list[int | None], period: Period) -> dict:
+    """Each figure formatted once, with the link to its records: {(code, user_id): {value, detail, target, url}}."""
+    currency = base_currency()
+    out = {}
+    for uid in user_ids:
+        base = records_url("__code__", period, uid)
+        for d in metrics.METRICS:
+            r = results[d.code][uid]
+            out[(d.code, uid)] = {"value": value_text(r), "detail": detail_text(r, currency),
+                                  "target": target_text(r, d), "url": base.replace("__code__", d.code)}
+    return out
+
+
 def records_url(code: str, period: Period, user_id: int | None) -> str:
     if user_id is None:
         return url_for("reports.team_records", period=period.key, code=code)
@@ -72,7 +113,8 @@ def team_scorecard(period: str):
     results = metrics.compute_all(p, [u.id for u in reps])
     comments = {c.user_id: c for c in db.session.scalars(sa.select(ScorecardComment).where(
         ScorecardComment.year == p.year, ScorecardComment.month == p.month_no))}
-    return render_template("reports/scorecard_team.html", period=p, reps=reps, results=results,
+    cells = scorecard_cells(results, [u.id for u in reps] + [None], p)
+    return render_template("reports/scorecard_team.html", period=p, reps=reps, results=results, cells=cells,
                            metric_defs=metrics.METRICS, comments=comments, records_url=records_url,
                            currency=base_currency(), company_name=company_name())
 
@@ -88,6 +130,7 @@ def _rep_context(user: User, p: Period) -> dict:
         NegotiationTarget.user_id == user.id, NegotiationTarget.year == quarter.year,
         NegotiationTarget.quarter == quarter.quarter_no))
     return dict(user=user, period=p, results=results, metric_defs=metrics.METRICS, comment=comment,
+                cells=scorecard_cells(results, [user.id], p),
                 records_url=records_url, currency=base_currency(), quarter=quarter, negotiation_target=target,
                 company_name=company_name())
 

@@ -14,7 +14,7 @@ from app.core.models import ExchangeRate
 from app.core.rates import MissingRate
 from app.core.settings import base_currency
 from app.extensions import db
-from app.reports.models import SalesMonthly, SalesMonthlyCountry, SalesRecord
+from app.reports.models import SalesMonthly, SalesMonthlyCountry, SalesMonthlyProduct, SalesRecord, SyncState
 from app.reports.periods import add_months
 
 CENT = Decimal("0.01")
@@ -87,14 +87,27 @@ def refresh_monthly(months: Iterable[date]) -> None:
             ["month_on", "owner_id", "country", "product_id", "product_name", "base_amount", "quantity",
              "deal_count"], grouped))
         db.session.execute(sa.delete(SalesMonthlyCountry).where(SalesMonthlyCountry.month_on == month))
-        coarse = (
-            sa.select(sa.literal(month, sa.Date()), SalesMonthly.owner_id, SalesMonthly.country,
+        for grain, keys in (("rep_country", (SalesMonthly.owner_id, SalesMonthly.country)),
+                            ("rep", (SalesMonthly.owner_id,)), ("country", (SalesMonthly.country,))):
+            columns = {"owner_id": sa.literal(None, sa.Integer()), "country": sa.literal("", sa.String())}
+            columns.update({k.key: k for k in keys})
+            coarse = (
+                sa.select(sa.literal(grain, sa.String()), sa.literal(month, sa.Date()), columns["owner_id"],
+                          columns["country"], sa.func.sum(SalesMonthly.base_amount), sa.func.sum(SalesMonthly.deal_count))
+                .where(SalesMonthly.month_on == month)
+                .group_by(*keys)
+            )
+            db.session.execute(sa.insert(SalesMonthlyCountry).from_select(
+                ["grain", "month_on", "owner_id", "country", "base_amount", "deal_count"], coarse))
+        db.session.execute(sa.delete(SalesMonthlyProduct).where(SalesMonthlyProduct.month_on == month))
+        by_product = (
+            sa.select(sa.literal(month, sa.Date()), SalesMonthly.product_id, SalesMonthly.product_name,
                       sa.func.sum(SalesMonthly.base_amount), sa.func.sum(SalesMonthly.deal_count))
             .where(SalesMonthly.month_on == month)
-            .group_by(SalesMonthly.owner_id, SalesMonthly.country)
+            .group_by(SalesMonthly.product_id, SalesMonthly.product_name)
         )
-        db.session.execute(sa.insert(SalesMonthlyCountry).from_select(
-            ["month_on", "owner_id", "country", "base_amount", "deal_count"], coarse))
+        db.session.execute(sa.insert(SalesMonthlyProduct).from_select(
+            ["month_on", "product_id", "product_name", "base_amount", "deal_count"], by_product))
 
 
 def rebuild_monthly() -> None:
@@ -102,6 +115,7 @@ def rebuild_monthly() -> None:
     months = db.session.scalars(sa.select(SalesRecord.sold_on).distinct()).all()
     db.session.execute(sa.delete(SalesMonthly))
     db.session.execute(sa.delete(SalesMonthlyCountry))
+    db.session.execute(sa.delete(SalesMonthlyProduct))
     refresh_monthly(months)
 
 
@@ -130,11 +144,28 @@ def sync_contract_sales() -> int:
         return 0
     from app.customers.models import Customer
 
+    fingerprint = _contracts_fingerprint(contract)
+    state = db.session.get(SyncState, "contracts")
+    if state is not None and state.fingerprint == fingerprint:
+        return 0
     try:
         with db.session.begin_nested():
-            return _sync(contract, Customer)
+            changes = _sync(contract, Customer)
+            state = db.session.get(SyncState, "contracts") or SyncState(key="contracts")
+            state.fingerprint = fingerprint
+            db.session.add(state)
+        return changes
     except IntegrityError:
-        return 0  # another request synchronised the same contract at the same moment
+        return 0  # another request synchronised the same contracts at the same moment
+
+
+def _contracts_fingerprint(contract) -> str:
+    """Changes whenever a contract is added, edited (``updated_at``), removed, or signed amounts change."""
+    signed = contract.status.in_(SIGNED_STATUSES)
+    row = db.session.execute(sa.select(
+        sa.func.count(contract.id), sa.func.max(contract.id), sa.func.max(contract.updated_at),
+        sa.func.sum(sa.case((signed, 1), else_=0)), sa.func.sum(sa.case((signed, contract.id), else_=0)))).one()
+    return "|".join(str(v) for v in row)
 
 
 def _sync(contract, Customer) -> int:  # noqa: N803 - a model class
@@ -143,39 +174,34 @@ def _sync(contract, Customer) -> int:  # noqa: N803 - a model class
         sa.select(contract.id, contract.signed_on, contract.customer_id, contract.owner_id, contract.currency,
                   contract.exchange_rate, contract.total_amount, Customer.name, Customer.country)
         .join(Customer, Customer.id == contract.customer_id, isouter=True)
-        .where(contract.status.in_(SIGNED_STATUSES), contract.signed_on.is_not(None))).all()
-    existing = {r.contract_id: r for r in db.session.scalars(
-        sa.select(SalesRecord).where(SalesRecord.source == "contract"))}
+        .where(contract.status.in_(SIGNED_STATUSES), contract.signed_on.is_not(None),
+               contract.exchange_rate.is_not(None))).all()
+    fields = ("sold_on", "customer_id", "customer_name", "country", "owner_id", "amount", "currency",
+              "exchange_rate", "base_amount")
+    existing = {r[0]: r[1:] for r in db.session.execute(
+        sa.select(SalesRecord.contract_id, SalesRecord.id, *(getattr(SalesRecord, f) for f in fields))
+        .where(SalesRecord.source == "contract"))}
     touched: set[date] = set()
-    changes = 0
-    seen = set()
+    inserts, updates = [], []
     for (cid, signed_on, customer_id, owner_id, currency, rate, total, customer_name, country) in rows:
-        seen.add(cid)
-        total = Decimal(total or 0)
-        rate = Decimal(rate) if rate is not None else None
-        if rate is None:
-            continue
-        base = (total * rate).quantize(CENT, rounding=ROUND_HALF_UP)
+        total, rate = Decimal(total or 0), Decimal(rate)
         values = dict(sold_on=signed_on, customer_id=customer_id, customer_name=customer_name or "",
                       country=(country or "").upper(), owner_id=owner_id, amount=total, currency=currency,
-                      exchange_rate=rate, base_amount=base)
-        record = existing.get(cid)
-        if record is None:
-            db.session.add(SalesRecord(source="contract", contract_id=cid, product_name="", **values))
+                      exchange_rate=rate, base_amount=(total * rate).quantize(CENT, rounding=ROUND_HALF_UP))
+        old = existing.pop(cid, None)
+        if old is None:
+            inserts.append(dict(values, source="contract", contract_id=cid, product_name="", row_key=""))
             touched.add(signed_on)
-            changes += 1
-            continue
-        if any(getattr(record, k) != v for k, v in values.items()):
-            touched.update({record.sold_on, signed_on})
-            for k, v in values.items():
-                setattr(record, k, v)
-            changes += 1
-    for cid, record in existing.items():
-        if cid not in seen:
-            touched.add(record.sold_on)
-            db.session.delete(record)
-            changes += 1
-    if changes:
-        db.session.flush()
+        elif tuple(old[1:]) != tuple(values[f] for f in fields):
+            updates.append(dict(values, id=old[0]))
+            touched.update({old[1], signed_on})
+    if inserts:
+        db.session.execute(sa.insert(SalesRecord), inserts)
+    if updates:
+        db.session.execute(sa.update(SalesRecord), updates)
+    if existing:
+        touched.update(old[1] for old in existing.values())
+        db.session.execute(sa.delete(SalesRecord).where(SalesRecord.id.in_([old[0] for old in existing.values()])))
+    if touched:
         refresh_monthly(touched)
-    return changes
+    return len(inserts) + len(updates) + len(existing)
