@@ -427,6 +427,7 @@ def accept_quotation(quotation_id: int):
 
 @bp.post("/quotations/<int:quotation_id>/reject")
 def reject_quotation(quotation_id: int):
+    _load(quotation_id, edit=True)
     form = RejectForm()
     if not form.validate_on_submit():
         flash(_("Choose why the quotation was lost."), "error")
