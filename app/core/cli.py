@@ -63,6 +63,9 @@ def seed_users(password: str):
 
 
 def register(app: Flask) -> None:
+    from app.core import backup
+    backup.register(app)
+
     @app.cli.command("create-admin")
     @click.argument("username")
     @click.password_option()
