@@ -77,8 +77,8 @@ def test_full_page_without_htmx(login_as, records):
 
 
 def test_reindex_rebuilds_the_entries(app, records):
-    from app.home.search import reindex, search
     from app.auth.models import User
+    from app.home.search import reindex, search
 
     with app.test_request_context():
         db.session.execute(db.text("DELETE FROM search_entries"))

@@ -51,7 +51,8 @@ def read_all_notifications():
 @bp.get("/search")
 def search():
     """Search what the current user may see; htmx gets the dropdown fragment."""
-    from app.home.search import KIND_LABELS, search as run_search, url_for_entry
+    from app.home.search import KIND_LABELS, url_for_entry
+    from app.home.search import search as run_search
 
     query = request.args.get("q", "")
     groups = run_search(current_user, query)
