@@ -3,7 +3,8 @@ import os
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-DEFAULT_SECRET_KEY = "dev-insecure-change-me"
+# Development only: ProductionConfig.validate refuses to start with it.
+DEFAULT_SECRET_KEY = "dev-insecure-change-me"  # nosec B105
 
 
 def _database_url(default: str) -> str:
@@ -47,10 +48,11 @@ class DevelopmentConfig(Config):
 
 class TestConfig(Config):
     TESTING = True
-    SECRET_KEY = "test-secret"
+    # The test configuration's key (never serves users); the next line names a hash method, not a password.
+    SECRET_KEY = "test-secret"  # nosec B105
     WTF_CSRF_ENABLED = True
     SQLALCHEMY_DATABASE_URI = _database_url("sqlite://")
-    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # nosec B105
 
 
 class ProductionConfig(Config):

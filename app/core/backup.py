@@ -7,7 +7,9 @@ timestamped name unless ``--output`` names another folder.
 import os
 import shutil
 import sqlite3
-import subprocess  # nosec B404 — only pg_dump/pg_restore, found with shutil.which, with an argument list
+
+# Only pg_dump/pg_restore, located with shutil.which and given an argument list (no shell).
+import subprocess  # nosec B404
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -71,7 +73,8 @@ def _pg_args() -> tuple[list[str], dict]:
 
 
 def _run(cmd: list[str], env: dict) -> None:
-    result = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)  # nosec B603 — fixed argv, no shell
+    # cmd is [absolute path of pg_dump/pg_restore, fixed options, connection values]; no shell is involved.
+    result = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)  # nosec B603
     if result.returncode != 0:
         raise BackupError(f"{Path(cmd[0]).name} failed (exit {result.returncode}): {result.stderr.strip()[:2000]}")
 
