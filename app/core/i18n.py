@@ -3,7 +3,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from babel import support
-from flask import current_app, request, session
+from flask import current_app, has_request_context, request, session
 from flask_babel import (
     Domain,
     _get_current_context,
@@ -28,6 +28,12 @@ def translation_directories() -> str:
 class CatalogueDomain(Domain):
     """The default domain, merged from every catalogue folder, found by our folder names.
 
+    Each area keeps its own catalogue, and a short word can mean different things in two areas
+    ("Customers" is 客户 in a list and 客户数 in a report column). A page is translated with every
+    other area's catalogue first, then the shared one, then its own area's, so the page's own
+    words win; layout words that every page shows carry a context (``pgettext("nav", …)``) so no
+    area can change them.
+
     Babel parses ``zh_CN`` as ``zh_Hans_CN``, which gettext would look for under
     ``zh_Hans_CN/`` and ``zh/``; our catalogues live under ``zh_CN/`` as the locale code says.
     """
@@ -38,12 +44,19 @@ class CatalogueDomain(Domain):
         if _get_current_context() is None:
             return support.NullTranslations()
         folder = self.FOLDERS.get(str(get_locale()), str(get_locale()))
-        cached = self.cache.get(folder)
+        area = (request.blueprint or "").split(".")[0] if has_request_context() else ""
+        key = (folder, area)
+        cached = self.cache.get(key)
         if cached is None:
+            shared = str(BASE_DIR / "app" / "translations")
+            own = str(BASE_DIR / "app" / area / "translations") if area else None
+            order = [d for d in self.translation_directories if d not in (shared, own)] + [shared]
+            if own in self.translation_directories:
+                order.append(own)
             cached = support.Translations()
-            for dirname in self.translation_directories:
+            for dirname in order:
                 cached.merge(support.Translations.load(dirname, [folder], self.domain[0]))
-            self.cache[folder] = cached
+            self.cache[key] = cached
         return cached
 
 

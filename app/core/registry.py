@@ -1,7 +1,7 @@
 """Extension points the areas plug into: navigation, home panels, demo data."""
 from dataclasses import dataclass, field
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 
 @dataclass
@@ -24,14 +24,14 @@ class HomePanel:
 
 
 NAV: list[NavItem] = [
-    NavItem("customers", _l("Customers"), "customers.index", 10),
-    NavItem("research", _l("Market research"), "research.index", 20),
-    NavItem("plans", _l("Sales plans"), "plans.index", 30),
-    NavItem("care", _l("Customer care"), "care.index", 40),
-    NavItem("quotations", _l("Quotations"), "pricing.index", 50),
-    NavItem("contracts", _l("Contracts"), "contracts.index", 60),
-    NavItem("coordination", _l("Coordination"), "coordination.index", 70),
-    NavItem("reports", _l("Analysis & scorecard"), "reports.index", 80),
+    NavItem("customers", lazy_pgettext("nav", "Customers"), "customers.index", 10),
+    NavItem("research", lazy_pgettext("nav", "Market research"), "research.index", 20),
+    NavItem("plans", lazy_pgettext("nav", "Sales plans"), "plans.index", 30),
+    NavItem("care", lazy_pgettext("nav", "Customer care"), "care.index", 40),
+    NavItem("quotations", lazy_pgettext("nav", "Quotations"), "pricing.index", 50),
+    NavItem("contracts", lazy_pgettext("nav", "Contracts"), "contracts.index", 60),
+    NavItem("coordination", lazy_pgettext("nav", "Coordination"), "coordination.index", 70),
+    NavItem("reports", lazy_pgettext("nav", "Analysis & scorecard"), "reports.index", 80),
 ]
 HOME_PANELS: list[HomePanel] = []
 SEEDERS: list[tuple[int, object]] = []
