@@ -1,6 +1,7 @@
 """Word documents: bilingual templates in doc_templates/, filled with escaped values by docxtpl."""
 import io
 import re
+from functools import lru_cache
 from pathlib import Path
 
 from docxtpl import DocxTemplate
@@ -27,8 +28,21 @@ def template_path(name: str) -> Path:
     return custom if custom.exists() else TEMPLATE_DIR / name
 
 
+@lru_cache(maxsize=1)
 def jinja_env() -> SandboxedEnvironment:
+    """One sandboxed, autoescaping environment per process (building it per document costs time)."""
     return SandboxedEnvironment(autoescape=True)
+
+
+@lru_cache(maxsize=64)
+def _template_bytes(path: str, mtime_ns: int) -> bytes:
+    return Path(path).read_bytes()
+
+
+def _template_source(name: str) -> io.BytesIO:
+    """The template's bytes, read once per file version (a replaced template has a new mtime)."""
+    path = template_path(name)
+    return io.BytesIO(_template_bytes(str(path), path.stat().st_mtime_ns))
 
 
 def undeclared_variables(source) -> set[str]:
@@ -38,7 +52,7 @@ def undeclared_variables(source) -> set[str]:
 
 def render(name: str, context: dict, inline_images=None) -> io.BytesIO:
     """Render ``doc_templates/<name>`` (or the admin's replacement) and return the .docx bytes."""
-    tpl = DocxTemplate(template_path(name))
+    tpl = DocxTemplate(_template_source(name))
     if inline_images:
         context = dict(context)
         for key, (image_bytes, width) in inline_images.items():

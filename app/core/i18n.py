@@ -1,5 +1,6 @@
 """Locale choice: the user's saved preference, else the browser's, else zh_CN."""
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 
 from babel import support
@@ -113,20 +114,29 @@ def datetime_(value, fmt: str = "short") -> str:
     return "—" if value is None else format_datetime(value, fmt)
 
 
+@lru_cache(maxsize=8)
+def _territories(locale: str) -> dict:
+    from babel import Locale
+
+    return Locale.parse(locale).territories
+
+
 def country_name(code: str | None) -> str:
     if not code:
         return "—"
-    from babel import Locale
+    return _territories(str(get_locale())).get(code.upper(), code)
 
-    return Locale.parse(str(get_locale())).territories.get(code.upper(), code)
+
+@lru_cache(maxsize=8)
+def _country_choices(locale: str) -> tuple:
+    names = _territories(locale)
+    return tuple(sorted(((c, n) for c, n in names.items()
+                         if len(c) == 2 and c.isalpha() and c not in {"ZZ", "EU", "EZ", "UN", "QO"}),
+                        key=lambda x: x[1]))
 
 
 def country_choices() -> list[tuple[str, str]]:
-    from babel import Locale
-
-    names = Locale.parse(str(get_locale())).territories
-    return sorted(((c, n) for c, n in names.items() if len(c) == 2 and c.isalpha() and c not in {"ZZ", "EU", "EZ", "UN", "QO"}),
-                  key=lambda x: x[1])
+    return list(_country_choices(str(get_locale())))
 
 
 def register_filters(app) -> None:

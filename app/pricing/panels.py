@@ -21,7 +21,7 @@ from app.pricing.models import Quotation
 def panel_expiring():
     """The rep's sent quotations whose validity ends in the next 7 days (expired ones are expired first)."""
     today = company_today()
-    if services.expire_due(today):
+    if services.expire_due(today, owner_id=current_user.id):
         db.session.commit()
     rows = db.session.scalars(
         sa.select(Quotation).options(so.joinedload(Quotation.customer))

@@ -492,11 +492,15 @@ def expire_if_due(q: Quotation, today: date | None = None) -> bool:
     return False
 
 
-def expire_due(today: date | None = None) -> int:
-    """Expire every sent quotation past its validity date (the `flask expire-quotations` command)."""
+def expire_due(today: date | None = None, owner_id: int | None = None) -> int:
+    """Expire sent quotations past their validity date: all of them (the `flask expire-quotations`
+    command, run daily), or one rep's when their pages are opened, so that concurrent users never
+    expire the same rows at once."""
     today = today or company_today()
-    rows = db.session.scalars(
-        sa.select(Quotation).where(Quotation.status == "sent", Quotation.valid_until_on < today)).all()
+    query = sa.select(Quotation).where(Quotation.status == "sent", Quotation.valid_until_on < today)
+    if owner_id is not None:
+        query = query.where(Quotation.owner_id == owner_id)
+    rows = db.session.scalars(query).all()
     for q in rows:
         expire_if_due(q, today)
     return len(rows)

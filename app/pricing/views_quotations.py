@@ -68,7 +68,7 @@ def index():
     """Quotations: reps their own, managers and finance all (403 for other roles). Overdue ones expire here."""
     if not current_user.has_role("rep", "manager", "finance"):
         abort(403)
-    if services.expire_due():
+    if services.expire_due(owner_id=None if current_user.has_role("manager", "finance") else current_user.id):
         db.session.commit()
     query = services.visible_quotations(current_user).options(
         so.joinedload(Quotation.customer), so.joinedload(Quotation.owner), so.selectinload(Quotation.revisions))
