@@ -19,7 +19,8 @@ class SearchEntry(db.Model):
     subtitle: so.Mapped[str] = so.mapped_column(sa.String(300), default="")
     text: so.Mapped[str] = so.mapped_column(sa.Text)
 
-    __table_args__ = (sa.UniqueConstraint("kind", "ref_id", name="uq_search_entries_kind_ref"),)
+    __table_args__ = (sa.UniqueConstraint("kind", "ref_id", name="uq_search_entries_kind_ref"),
+                      sa.Index("ix_search_entries_kind_owner", "kind", "owner_id"))
 
 
 SQLITE_FTS = [

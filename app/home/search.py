@@ -204,20 +204,22 @@ def search(user, query: str, per_kind: int = 6) -> dict[str, list[SearchEntry]]:
     if len(term) < 2:
         return {}
     bind = db.session.get_bind()
-    if bind.dialect.name == "sqlite" and len(term) >= MIN_TRIGRAM:
+    trigram = len(term) >= MIN_TRIGRAM
+    if bind.dialect.name == "sqlite" and trigram:
         phrase = '"' + term.replace('"', '""') + '"'
         match = SearchEntry.id.in_(sa.select(sa.literal_column("rowid")).select_from(sa.table("search_fts"))
                                    .where(sa.text("search_fts MATCH :phrase").bindparams(phrase=phrase)))
     else:
         match = SearchEntry.text.ilike(f"%{_escape_like(term)}%", escape="\\")
-    ranked = (sa.select(SearchEntry.id, sa.func.row_number().over(
-        partition_by=SearchEntry.kind, order_by=(sa.func.length(SearchEntry.title), SearchEntry.id)).label("n"))
-        .where(match, _visible(user)).subquery())
-    rows = db.session.scalars(sa.select(SearchEntry).join(ranked, ranked.c.id == SearchEntry.id)
-                              .where(ranked.c.n <= per_kind)).all()
     grouped: dict[str, list[SearchEntry]] = {}
-    for row in sorted(rows, key=lambda r: (KIND_ORDER.index(r.kind), len(r.title), r.id)):
-        grouped.setdefault(row.kind, []).append(row)
+    for kind in KIND_ORDER:
+        query = sa.select(SearchEntry).where(SearchEntry.kind == kind, match, _visible(user)).limit(per_kind)
+        if trigram:
+            # An indexed match is small enough to rank; a short term scans, so it stops at the first hits.
+            query = query.order_by(sa.func.length(SearchEntry.title), SearchEntry.id)
+        rows = db.session.scalars(query).all()
+        if rows:
+            grouped[kind] = rows
     return grouped
 
 
