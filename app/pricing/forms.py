@@ -1,6 +1,7 @@
 """Forms of the pricing area: products, exchange rates, quotations, negotiations, feedback."""
 from decimal import Decimal
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -26,13 +27,18 @@ from app.pricing.services import normalise_hs_code
 DATE_MSG = _l("Enter a valid date.")
 
 
+def _not_finite(value) -> bool:
+    """NaN and Infinity parse as Decimals and then break every comparison: treat them as invalid input."""
+    return isinstance(value, Decimal) and not value.is_finite()
+
+
 def _positive(form, field):
-    if field.data is not None and field.data <= 0:
+    if field.data is not None and (_not_finite(field.data) or field.data <= 0):
         raise ValidationError(_l("Enter an amount greater than 0."))
 
 
 def _not_negative(form, field):
-    if field.data is not None and field.data < 0:
+    if field.data is not None and (_not_finite(field.data) or field.data < 0):
         raise ValidationError(_l("The amount cannot be negative."))
 
 
@@ -141,7 +147,7 @@ class QuotationForm(FlaskForm):
 
     def validate_incoterm(self, field):
         if not terms.incoterm_fits_transport(field.data, self.transport_mode.data):
-            raise ValidationError(_l("%(rule)s is for sea and inland waterway transport only; use FCA, CPT or CIP "
+            raise ValidationError(_("%(rule)s is for sea and inland waterway transport only; use FCA, CPT or CIP "
                                      "for other modes.", rule=field.data))
 
     def validate(self, extra_validators=None):
@@ -152,19 +158,19 @@ class QuotationForm(FlaskForm):
         if field.errors:
             return ok
         if terms.includes_freight(rule) and not field.data:
-            field.errors.append(_l("%(rule)s is a delivered rule: enter the delivered costs.", rule=rule)
+            field.errors.append(_("%(rule)s is a delivered rule: enter the delivered costs.", rule=rule)
                                 if terms.is_delivered(rule) else
-                                _l("%(rule)s includes carriage to the destination: enter the freight.", rule=rule))
+                                _("%(rule)s includes carriage to the destination: enter the freight.", rule=rule))
             return False
         if not terms.includes_freight(rule) and field.data:
-            field.errors.append(_l("%(rule)s does not include freight; leave this empty.", rule=rule))
+            field.errors.append(_("%(rule)s does not include freight; leave this empty.", rule=rule))
             return False
         return ok
 
     def validate_insurance_amount(self, field):
         rule = self.incoterm.data
         if field.data and not terms.includes_insurance(rule):
-            raise ValidationError(_l("%(rule)s does not include insurance; leave this empty.", rule=rule))
+            raise ValidationError(_("%(rule)s does not include insurance; leave this empty.", rule=rule))
 
 
 def quotation_form(line_count: int, **kwargs) -> QuotationForm:
