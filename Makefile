@@ -69,6 +69,7 @@ chromium:
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/bandit -q -c pyproject.toml -r app
 
 bench: install compile-translations
 	$(BIN)/python bench/run.py
