@@ -89,13 +89,19 @@ def run_migrations_online():
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
     only = {t for t in os.environ.get("MIGRATE_ONLY_TABLES", "").split(",") if t}
-    if only:
-        # Lets one area's tables go into their own revision when several areas land at once.
-        def include_object(obj, name, type_, reflected, compare_to):
+
+    def include_object(obj, name, type_, reflected, compare_to):
+        from app.home.models import created_by_hand
+
+        if created_by_hand(name, type_):
+            return False
+        if only:
+            # Lets one area's tables go into their own revision when several areas land at once.
             table = name if type_ == "table" else getattr(getattr(obj, "table", None), "name", None)
             return table is None or table in only
+        return True
 
-        conf_args["include_object"] = include_object
+    conf_args["include_object"] = include_object
 
     connectable = get_engine()
 

@@ -39,7 +39,11 @@ def test_upgrade_from_empty_matches_the_models(app, fresh_database):
     with migrated.app_context():
         upgrade()
         with db.engine.connect() as conn:
-            context = MigrationContext.configure(conn, opts={"compare_type": False})
+            from app.home.models import created_by_hand
+
+            context = MigrationContext.configure(conn, opts={
+                "compare_type": False,
+                "include_object": lambda obj, name, type_, reflected, other: not created_by_hand(name, type_)})
             diff = compare_metadata(context, db.metadata)
         db.engine.dispose()
     assert diff == [], "Models and migrations differ; run `flask db migrate`:\n" + "\n".join(map(str, diff))

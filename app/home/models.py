@@ -59,3 +59,9 @@ def _before_drop(target, connection, **kw) -> None:
     if connection.dialect.name == "sqlite":
         for statement in SQLITE_FTS_DROP:
             connection.exec_driver_sql(statement)
+
+
+def created_by_hand(name: str | None, type_: str) -> bool:
+    """The text index objects above, which Alembic must neither create nor drop on its own."""
+    return bool(name) and ((type_ == "table" and name.startswith("search_fts"))
+                           or (type_ == "index" and name == "ix_search_entries_text_trgm"))
