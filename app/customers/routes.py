@@ -1,6 +1,7 @@
 """Customers and contacts: list, detail, create/edit, stages, duplicates, public pool, import and export."""
 import io
 from datetime import datetime, time, timedelta, timezone
+from time import monotonic
 
 import click
 import sqlalchemy as sa
@@ -31,7 +32,7 @@ from app.core.models import AuditLog, StoredFile, utcnow
 from app.core.registry import home_panel
 from app.core.settings import get_setting
 from app.core.uploads import UploadError, save_upload, storage
-from app.core.views import int_arg, render_page, see_other
+from app.core.views import int_arg, render_page, see_other, wants_fragment
 from app.customers import bp, importing, services
 from app.customers.forms import (
     AssignForm,
@@ -150,12 +151,29 @@ def index():
     owner_choices = [("", _("Everyone I may see")), ("me", _("Mine")), ("pool", _("Public pool"))]
     if current_user.has_role(*services.READ_ALL_ROLES):
         owner_choices += _rep_choices()
-    countries = sorted({c for c in db.session.scalars(sa.select(Customer.country).distinct()) if c},
-                       key=lambda c: country_name(c))
+    countries = [] if wants_fragment() else sorted(_countries_in_use(), key=country_name)
     return render_page("customers/index.html", "customers/_rows.html", pagination=pagination, f=f,
                        stages=STAGES, sources=SOURCES, grades=GRADES, owner_choices=owner_choices,
                        countries=countries, may_write=services.may_write(current_user),
                        show_details=services.shows_contact_details)
+
+
+_COUNTRIES: dict[str, object] = {"at": 0.0, "codes": ()}
+
+
+def _countries_in_use() -> tuple[str, ...]:
+    """The countries customers are in, for the filter; re-read at most once a minute per process."""
+    now = monotonic()
+    if now - _COUNTRIES["at"] > 60:
+        _COUNTRIES["codes"] = tuple(c for c in db.session.scalars(sa.select(Customer.country).distinct()) if c)
+        _COUNTRIES["at"] = now
+    return _COUNTRIES["codes"]
+
+
+@sa.event.listens_for(Customer, "after_insert")
+@sa.event.listens_for(Customer, "after_update")
+def _forget_countries(mapper, connection, target) -> None:
+    _COUNTRIES["at"] = 0.0
 
 
 @bp.get("/export.xlsx")
