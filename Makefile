@@ -12,7 +12,7 @@ run: install compile-translations db seed serve
 serve:
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
-test: install compile-translations chromium
+test: install lint compile-translations chromium
 	$(BIN)/pytest
 
 install: $(STAMP)
