@@ -444,7 +444,7 @@ def _index_for_search(ids, customers, contact_ids, contacts, owner_id) -> None:
     """Add the new records to the global search in one statement (the per-record hook is too slow for 10k)."""
     try:
         from app.home.models import SearchEntry
-        from app.home.search import indexers
+        from app.home.search import contact_text, indexers
     except ImportError:
         return
     found = {i.kind: i for i in indexers()}
@@ -455,10 +455,10 @@ def _index_for_search(ids, customers, contact_ids, contacts, owner_id) -> None:
             entries.append(dict(found["customer"].entry(SimpleNamespace(id=cid, **values)), kind="customer",
                                 ref_id=cid))
     if "contact" in found:
-        # what app.home.search._contact writes, with the customer's owner and name known here
+        # the entry app.home.search._contact writes, with the customer's owner and name known here
         for pid, v in zip(contact_ids, contacts, strict=True):
             entries.append(dict(kind="contact", ref_id=pid, title=v["name"], subtitle=names[v["customer_id"]],
-                                text=" ".join(filter(None, [v["name"], v["email"], v["phone"], v["messaging"]])),
+                                text=contact_text(v["name"], v["email"], v["phone"], v["messaging"]),
                                 owner_id=owner_id, parent_id=v["customer_id"]))
     for entry in entries:
         entry["title"] = str(entry["title"])[:300]

@@ -59,8 +59,13 @@ def _contact(p) -> dict:
 
     owner = sa.select(Customer.owner_id).where(Customer.id == p.customer_id).scalar_subquery()
     customer = sa.select(Customer.name).where(Customer.id == p.customer_id).scalar_subquery()
-    return dict(title=p.name, subtitle=customer, text=" ".join(filter(None, [p.name, p.email, p.phone, p.messaging])),
+    return dict(title=p.name, subtitle=customer, text=contact_text(p.name, p.email, p.phone, p.messaging),
                 owner_id=owner, parent_id=p.customer_id)
+
+
+def contact_text(name: str, email: str, phone: str, messaging: str) -> str:
+    """What a contact is found by (also used by the bulk customer import)."""
+    return " ".join(filter(None, [name, email, phone, messaging]))
 
 
 def _product(p) -> dict:
