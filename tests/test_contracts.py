@@ -305,6 +305,8 @@ def test_return_fix_pass_send_sign(app, login_as, customer, usd_rate):
     legal.post(f"/contracts/{cid}/review", data=review_form(
         "return", hs_codes="fail", hs_codes_comment="Line 2 needs its HS code for the Form E."))
     assert load(app, cid)["status"] == "returned"
+    number = load(app, cid)["number"]
+    assert f"Contract {number} was returned by legal with comments." in rep.get("/notifications").get_data(as_text=True)
     assert "Line 2 needs its HS code for the Form E." in rep.get(f"/contracts/{cid}/edit").get_data(as_text=True)
     assert "returned by legal" in rep.get("/contracts/panels/mine").get_data(as_text=True)
 
