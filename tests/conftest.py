@@ -84,17 +84,14 @@ def app():
         _db.engine.dispose()
 
 
-@pytest.fixture(autouse=True)
-def _clean_tables(app):
-    """Every test starts with empty tables (faster than re-creating the schema)."""
-    yield
+def empty_all_tables(app) -> None:
+    """Delete every row of every table (faster than re-creating the schema)."""
     with app.app_context():
         _db.session.remove()
-        tables = [t.name for t in reversed(_db.metadata.sorted_tables)]
         with _db.engine.begin() as conn:
             if _db.engine.dialect.name == "postgresql":
-                # DELETE with foreign-key triggers off is ~20× faster than TRUNCATE of every table;
-                # sequences restart so that ids are as predictable as on a fresh database.
+                # DELETE with foreign-key triggers off is ~20× faster than TRUNCATE of every table
+                # (which syncs new files to disk); sequences restart so ids stay predictable.
                 conn.execute(sa.text("SET LOCAL session_replication_role = replica"))
                 for table in reversed(_db.metadata.sorted_tables):
                     emptied = conn.execute(sa.text(f'DELETE FROM "{table.name}"')).rowcount
@@ -102,9 +99,16 @@ def _clean_tables(app):
                         conn.execute(sa.text(f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', 'id'), 1, false)"))
             else:
                 conn.execute(sa.text("PRAGMA foreign_keys=OFF"))
-                for t in tables:
-                    conn.execute(sa.text(f'DELETE FROM "{t}"'))
+                for table in reversed(_db.metadata.sorted_tables):
+                    conn.execute(sa.text(f'DELETE FROM "{table.name}"'))
                 conn.execute(sa.text("PRAGMA foreign_keys=ON"))
+
+
+@pytest.fixture(autouse=True)
+def _clean_tables(app):
+    """Every test starts with empty tables."""
+    yield
+    empty_all_tables(app)
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
-from tests.conftest import Client, log_in
+from tests.conftest import Client, empty_all_tables, log_in
 
 # The account playing each role of the matrix. "owner" owns the records in ``world.ids``; "dept" is a
 # department member (logistics) without any sales, legal, finance or admin role.
@@ -23,17 +23,7 @@ ROLES = ("anon", *ROLE_USERS)
 
 
 def truncate_all(app) -> None:
-    with app.app_context():
-        db.session.remove()
-        tables = [t.name for t in reversed(db.metadata.sorted_tables)]
-        with db.engine.begin() as conn:
-            if db.engine.dialect.name == "postgresql":
-                conn.execute(sa.text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
-            else:
-                conn.execute(sa.text("PRAGMA foreign_keys=OFF"))
-                for t in tables:
-                    conn.execute(sa.text(f'DELETE FROM "{t}"'))
-                conn.execute(sa.text("PRAGMA foreign_keys=ON"))
+    empty_all_tables(app)
 
 
 class SqliteSnapshot:
@@ -110,7 +100,8 @@ class PostgresSnapshot:
                 raw = conn.connection.driver_connection
                 with raw.cursor() as cur:
                     cur.execute("SET session_replication_role = replica")
-                    cur.execute("TRUNCATE " + ", ".join(f'"{t}"' for t in self.tables) + " CASCADE")
+                    for t in reversed(self.tables):  # DELETE: TRUNCATE syncs new files to disk every time
+                        cur.execute(f'DELETE FROM "{t}"')
                     for t in self.tables:
                         with cur.copy(f'COPY "{t}" FROM STDIN (FORMAT binary)') as copy:
                             copy.write(self.data[t])
