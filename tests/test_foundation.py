@@ -471,3 +471,14 @@ def test_every_setting_has_a_label_on_the_settings_page(login_as):
     assert set(DEFAULTS) == set(LABELS)
     page = login_as("admin").get("/admin/settings").get_data(as_text=True)
     assert "出口退税率" in page
+
+
+def test_nul_bytes_are_refused_and_lazy_messages_escape_user_text(app, login_as):
+    from flask import render_template_string
+    from flask_babel import lazy_gettext
+
+    admin = login_as("admin")
+    assert admin.post("/admin/calendar", data={"day": "2027-02-06", "is_working": "1", "note": "a\x00b"}).status_code == 400
+    with app.test_request_context():
+        html = render_template_string("{{ m }}", m=lazy_gettext("User %(name)s saved.", name="<script>x</script>"))
+    assert "<script>" not in html and "&lt;script&gt;" in html

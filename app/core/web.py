@@ -14,7 +14,16 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
        "base-uri 'self'; object-src 'none'")
 
 
+def _escape_lazy_strings() -> None:
+    """Flask-Babel's lazy strings declare themselves safe HTML, so a placeholder filled with user text
+    (``_l("… %(name)s", name=…)``) would reach the page unescaped; make them escape like any text."""
+    from flask_babel.speaklater import LazyString
+
+    LazyString.__html__ = lambda self: str(escape(str(self)))
+
+
 def init_app(app) -> None:
+    _escape_lazy_strings()
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please log in to open this page.")
     login_manager.login_message_category = "info"
@@ -44,6 +53,14 @@ def init_app(app) -> None:
             return response
         flash(_("Please log in to open this page."), "info")
         return redirect(url_for("auth.login", next=_next_path()))
+
+    @app.before_request
+    def refuse_nul_bytes():
+        """PostgreSQL text cannot hold NUL, and no form needs it: refuse such input with 400, not a 500."""
+        for source in (request.args, request.form):
+            if any("\x00" in value for _key, values in source.lists() for value in values):
+                abort(400)
+        return None
 
     @app.before_request
     def require_login():
