@@ -684,3 +684,12 @@ def test_contract_is_drafted_from_an_accepted_quotation_and_legal_sees_price_dif
         ok, note = services.auto_checks(contract, version)["prices"]
         assert ok is False and "8.2" in note and "8.4" in note
         db.session.rollback()
+
+
+@pytest.mark.parametrize("field,value", [("lines-0-quantity", "NaN"), ("lines-0-unit_price_amount", "1e30"),
+                                         ("deposit_percent", "Infinity"), ("more_or_less_percent", "-NaN")])
+def test_numbers_the_database_cannot_hold_are_refused_with_a_message(login_as, customer, usd_rate, field, value):
+    rep = english(login_as("rep1"))
+    response = rep.post(f"/contracts/new?customer_id={customer()}", data=contract_form(**{field: value}))
+    assert response.status_code == 422
+    assert "Enter a number below 1,000,000,000,000." in response.get_data(as_text=True)

@@ -21,7 +21,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from app.contracts import texts
 from app.contracts.models import AMENDMENT_KINDS, CHECKLIST, RESULTS
 from app.contracts.services import LINE_FIELDS, TERM_FIELDS
-from app.core.forms import VersionField, choices
+from app.core.forms import Finite, VersionField, choices
 from app.core.money import CURRENCY_CODES
 from app.pricing.terms import incoterm_choices, payment_term_choices, transport_mode_choices
 
@@ -45,9 +45,9 @@ class LineForm(Form):
     hs_code = StringField(LINE_FIELDS["hs_code"], validators=[Optional(), Length(max=12)])
     description_en = TextAreaField(LINE_FIELDS["description_en"], validators=[Optional(), Length(max=1000)])
     description_zh = TextAreaField(LINE_FIELDS["description_zh"], validators=[Optional(), Length(max=1000)])
-    quantity = DecimalField(LINE_FIELDS["quantity"], places=None, validators=[Optional()])
+    quantity = DecimalField(LINE_FIELDS["quantity"], places=None, validators=[Optional(), Finite()])
     unit = StringField(LINE_FIELDS["unit"], validators=[Optional(), Length(max=20)])
-    unit_price_amount = DecimalField(LINE_FIELDS["unit_price_amount"], places=None, validators=[Optional()])
+    unit_price_amount = DecimalField(LINE_FIELDS["unit_price_amount"], places=None, validators=[Optional(), Finite()])
 
     def is_blank(self) -> bool:
         return not (self.product_id.data or (self.description_en.data or "").strip()
@@ -92,12 +92,12 @@ class ContractForm(FlaskForm):
     latest_shipment_on = DateField(TERM_FIELDS["latest_shipment_on"], validators=[Optional()])
     partial_shipment = BooleanField(TERM_FIELDS["partial_shipment"])
     transshipment = BooleanField(TERM_FIELDS["transshipment"])
-    more_or_less_percent = DecimalField(TERM_FIELDS["more_or_less_percent"], places=None, validators=[Optional()])
+    more_or_less_percent = DecimalField(TERM_FIELDS["more_or_less_percent"], places=None, validators=[Optional(), Finite()])
     payment_terms = SelectField(TERM_FIELDS["payment_terms"], validate_choice=False)
-    deposit_percent = DecimalField(TERM_FIELDS["deposit_percent"], places=None, validators=[Optional()])
+    deposit_percent = DecimalField(TERM_FIELDS["deposit_percent"], places=None, validators=[Optional(), Finite()])
     payment_days = IntegerField(TERM_FIELDS["payment_days"], validators=[Optional()])
     insurance_coverage = SelectField(TERM_FIELDS["insurance_coverage"], validate_choice=False)
-    insurance_percent = DecimalField(TERM_FIELDS["insurance_percent"], places=None, validators=[Optional()])
+    insurance_percent = DecimalField(TERM_FIELDS["insurance_percent"], places=None, validators=[Optional(), Finite()])
     packing_en = _text("packing_en", 2000, area=True)
     packing_zh = _text("packing_zh", 2000, area=True)
     shipping_marks = _text("shipping_marks", 1000, area=True)
