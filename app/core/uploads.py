@@ -114,7 +114,11 @@ def sniff(data: bytes) -> str | None:
 
 def check_upload(filename: str, data: bytes, allowed: set[str], max_bytes: int | None = None) -> str:
     """The checked kind of an upload; ``UploadError`` with a user-facing message otherwise."""
-    name = os.path.basename((filename or "").replace("\\", "/"))
+    name = filename or ""
+    if "/" in name or "\\" in name or name.startswith(".") or any(ord(ch) < 32 for ch in name):
+        # browsers send a bare file name; a folder path, a hidden or relative name or control characters
+        # mean a crafted request
+        raise UploadError(_l("The file name must be a plain name, without folders, “..” or control characters."))
     ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if not data:
         raise UploadError(_l("The file is empty."))
@@ -135,7 +139,7 @@ def save_upload(file_storage, allowed: set[str], owner_type: str | None = None, 
                 user_id: int | None = None, max_bytes: int | None = None) -> StoredFile:
     data = file_storage.read()
     kind = check_upload(file_storage.filename, data, allowed, max_bytes)
-    name = os.path.basename((file_storage.filename or "file").replace("\\", "/"))[:255]
+    name = (file_storage.filename or "file")[:255]
     key = storage().save(data)
     row = StoredFile(storage_key=key, original_name=name, content_type=KINDS[kind], kind=kind, size=len(data),
                      owner_type=owner_type, owner_id=owner_id, uploaded_by_id=user_id)
