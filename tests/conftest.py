@@ -15,6 +15,9 @@ from app import create_app  # noqa: E402
 from app.config import TestConfig  # noqa: E402
 from app.extensions import db as _db  # noqa: E402
 
+# fixtures shared by several test modules (see the module docstring for why a plugin)
+pytest_plugins = ["tests.contracts_support"]
+
 TOKEN_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
 
 

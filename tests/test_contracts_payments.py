@@ -7,53 +7,13 @@ from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
-from docx import Document
 
 from app.extensions import db
-from tests.test_contracts import contract_form, create, english, review_form, sign, to_sent
+from tests.contracts_support import contract_form, create, docx_text, english, review_form, sign, to_sent
 
 TOTAL = Decimal("75873.16")  # 6,000 × 8.40 + 2,000 × 12.65 + 333 × 0.52
 DEPOSIT = Decimal("22761.95")  # 30 % of 75,873.16 = 22,761.948
 BALANCE = Decimal("53111.21")
-
-
-@pytest.fixture
-def customer(app, users):
-    from app.customers.models import Contact, Customer
-
-    def make(name="Saigon Home Appliances JSC", owner="rep1", country="VN") -> int:
-        with app.app_context():
-            row = Customer(name=name, country=country, city="Ho Chi Minh City", address="12 Nguyen Hue, District 1",
-                           owner_id=users[owner], stage="valid")
-            row.contacts.append(Contact(name="Nguyen Thi Lan", email="lan@saigonhome.vn", phone="+84 28 3822 5566",
-                                        is_primary=True))
-            db.session.add(row)
-            db.session.commit()
-            cid = row.id
-            db.session.remove()
-        return cid
-
-    return make
-
-
-def _rate(app, currency, rate):
-    from app.core.models import ExchangeRate
-
-    with app.app_context():
-        db.session.add(ExchangeRate(currency=currency, base_currency="CNY", rate=Decimal(rate),
-                                    effective_on=date(2020, 1, 1)))
-        db.session.commit()
-        db.session.remove()
-
-
-@pytest.fixture
-def usd_rate(app):
-    _rate(app, "USD", "7.1000")
-
-
-@pytest.fixture
-def eur_rate(app):
-    _rate(app, "EUR", "7.8000")
 
 
 def today(app) -> date:
@@ -369,15 +329,6 @@ def test_receivables_page_queries_do_not_grow_with_rows(app, login_as, customer,
 
 # --------------------------------------------------------------------------- compliance review report (.docx)
 
-def _docx_text(data: bytes) -> str:
-    doc = Document(io.BytesIO(data))
-    parts = [p.text for p in doc.paragraphs]
-    for table in doc.tables:
-        for row in table.rows:
-            parts += [cell.text for cell in row.cells]
-    return "\n".join(parts)
-
-
 def test_compliance_report_word_file_lists_every_review_bilingual_and_escaped(app, login_as, customer, usd_rate):
     rep = login_as("rep1")
     cid = create(rep, customer())
@@ -391,7 +342,7 @@ def test_compliance_report_word_file_lists_every_review_bilingual_and_escaped(ap
 
     response = rep.get(f"/contracts/{cid}/compliance-report.docx")
     assert response.status_code == 200 and response.headers["Content-Disposition"].endswith(".docx")
-    text = _docx_text(response.data)
+    text = docx_text(response.data)
     assert "COMPLIANCE REVIEW REPORT" in text and "合规性审核报告" in text
     assert "A & B <Ltd> {{ x }} needs HS codes" in text and "Fix & resubmit" in text
     assert "Review 1 第1次审核" in text and "Review 2 第2次审核" in text

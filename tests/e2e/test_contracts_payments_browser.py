@@ -4,7 +4,7 @@ from datetime import date
 from decimal import Decimal
 
 from app.extensions import db
-from tests.test_contracts import create, sign, to_sent
+from tests.contracts_support import create, sign, to_sent
 
 
 def _signed_contract(app, users, login_as) -> int:
