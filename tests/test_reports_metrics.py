@@ -364,11 +364,19 @@ def test_drill_down_lists_exactly_the_surveys_counted(login_as, world):
     assert 'id="metric-value">66.7%<' in html
 
 
-def test_team_scorecard_has_a_sheet_per_rep_and_team_figures(login_as, world, users):
-    html = login_as("manager").get("/reports/scorecard/team/2025-03").get_data(as_text=True)
-    assert html.count('<section class="reports-sheet') == 3  # rep1, rep2, rep3
-    assert html.count("page-break") == 2
+def test_team_scorecard_has_a_row_per_rep_team_figures_and_a_printable_sheet_per_rep(login_as, world, users):
+    manager = login_as("manager")
+    html = manager.get("/reports/scorecard/team/2025-03").get_data(as_text=True)
+    assert "reports-sheet" not in html  # the screen shows the table; the sheets are built for printing only
+    for rep in ("r1", "r2"):
+        assert f"/reports/scorecard/{world[rep]}/2025-03/records/2a" in html
     assert "/reports/scorecard/team/2025-03/records/2a" in html
+    assert "/reports/scorecard/team/2025-03/print" in html
+    sheets = manager.get("/reports/scorecard/team/2025-03/print").get_data(as_text=True)
+    assert sheets.count('<section class="reports-sheet') == 3  # rep1, rep2, rep3
+    assert sheets.count("page-break") == 2
+    assert f"/reports/scorecard/{world['r1']}/2025-03/records/3a" in sheets
+    assert login_as("rep1").get("/reports/scorecard/team/2025-03/print").status_code == 403
     team = login_as("manager").get("/reports/scorecard/team/2025-03/records/2a").get_data(as_text=True)
     assert team.count("SC-2025-000") == 5  # four of rep1's and rep2's contract signed in Q1
 

@@ -102,10 +102,7 @@ def scorecard_home():
     return redirect(url_for("reports.scorecard", user_id=current_user.id, period=period.key))
 
 
-@bp.get("/scorecard/team/<period>")
-@roles_required("manager")
-def team_scorecard(period: str):
-    """All reps' scorecards for a month: a summary table on screen and one printable A4 sheet per rep."""
+def _team_context(period: str) -> dict:
     p = _period(period)
     sync_contract_sales()
     db.session.commit()
@@ -114,9 +111,22 @@ def team_scorecard(period: str):
     comments = {c.user_id: c for c in db.session.scalars(sa.select(ScorecardComment).where(
         ScorecardComment.year == p.year, ScorecardComment.month == p.month_no))}
     cells = scorecard_cells(results, [u.id for u in reps] + [None], p)
-    return render_template("reports/scorecard_team.html", period=p, reps=reps, results=results, cells=cells,
-                           metric_defs=metrics.METRICS, comments=comments, records_url=records_url,
-                           currency=base_currency(), company_name=company_name())
+    return dict(period=p, reps=reps, results=results, cells=cells, metric_defs=metrics.METRICS, comments=comments,
+                records_url=records_url, currency=base_currency(), company_name=company_name())
+
+
+@bp.get("/scorecard/team/<period>")
+@roles_required("manager")
+def team_scorecard(period: str):
+    """All reps' figures for a month in one table; printing it gives the table on one page."""
+    return render_template("reports/scorecard_team.html", **_team_context(period))
+
+
+@bp.get("/scorecard/team/<period>/print")
+@roles_required("manager")
+def team_scorecard_print(period: str):
+    """One A4 sheet per rep, for printing and signing (built only when asked: 50 sheets are a big page)."""
+    return render_template("reports/scorecard_team_print.html", **_team_context(period))
 
 
 def _rep_context(user: User, p: Period) -> dict:

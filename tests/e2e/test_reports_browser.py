@@ -41,6 +41,8 @@ def test_manager_drills_into_satisfaction_prints_one_page_per_rep_and_reviews_a_
     page.on("pageerror", lambda e: errors.append(str(e)))
     login("manager")
     page.goto("/reports/scorecard/team/2025-03")
+    page.click("a[href$='/reports/scorecard/team/2025-03/print']")
+    page.wait_for_url(re.compile(r".*/team/2025-03/print$"))
     assert page.locator("section.reports-sheet").count() == 3
     page.click(f"#sheet-{users['rep1']} a[data-metric='3a']")
     page.wait_for_url(re.compile(r".*/records/3a$"))
@@ -49,7 +51,7 @@ def test_manager_drills_into_satisfaction_prints_one_page_per_rep_and_reviews_a_
     assert "Hamburg Haushaltwaren GmbH" in page.text_content("#records")
     assert page.text_content("#metric-value").strip() == "50.0%"
 
-    page.goto("/reports/scorecard/team/2025-03")
+    page.goto("/reports/scorecard/team/2025-03/print")
     page.emulate_media(media="print")
     pdf = page.pdf(format="A4", print_background=False)
     assert len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf)) == 3

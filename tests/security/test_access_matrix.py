@@ -336,6 +336,7 @@ MATRIX: dict[str, tuple[str, str]] = {
     "reports.start_report":                        ("--------", "LOO33333"),
     "reports.team_records":                        ("L33O3333", "--------"),
     "reports.team_scorecard":                      ("L33O3333", "--------"),
+    "reports.team_scorecard_print":                ("L33O3333", "--------"),
     # research
     "research.attach":                             ("--------", "LO434444"),
     "research.competitor":                         ("LOOO3333", "LOOO3333"),
