@@ -302,9 +302,13 @@ def test_upload_storage_uses_random_names_inside_the_upload_folder(app, ctx, use
 
     from werkzeug.datastructures import FileStorage
 
-    from app.core.uploads import save_upload, storage
+    from app.core.uploads import UploadError, save_upload, storage
 
-    fs = FileStorage(stream=io.BytesIO(_xlsx_bytes()), filename="../../etc/passwd.xlsx")
+    for crafted in ("../../etc/passwd.xlsx", "C:\\Windows\\passwd.xlsx", ".passwd.xlsx", "pass\nwd.xlsx"):
+        with pytest.raises(UploadError):
+            save_upload(FileStorage(stream=io.BytesIO(_xlsx_bytes()), filename=crafted), {"xlsx"},
+                        user_id=users["rep1"])
+    fs = FileStorage(stream=io.BytesIO(_xlsx_bytes()), filename="passwd.xlsx")
     row = save_upload(fs, {"xlsx"}, user_id=users["rep1"])
     db.session.commit()
     assert row.original_name == "passwd.xlsx"
