@@ -1,6 +1,8 @@
 """Word documents: bilingual templates in doc_templates/, filled with escaped values by docxtpl."""
 import io
 import re
+import threading
+from collections import OrderedDict
 from functools import lru_cache
 from pathlib import Path
 
@@ -28,10 +30,37 @@ def template_path(name: str) -> Path:
     return custom if custom.exists() else TEMPLATE_DIR / name
 
 
+class _CompiledOnce(SandboxedEnvironment):
+    """docxtpl hands the environment the document's XML as a string on every render; compiling a bilingual
+    contract's XML is most of a render, and the XML only changes when the template file does."""
+
+    CACHE_SIZE = 32
+
+    def __init__(self, **options):
+        super().__init__(**options)
+        self._compiled: OrderedDict[str, object] = OrderedDict()
+        self._compiled_lock = threading.Lock()
+
+    def from_string(self, source, globals=None, template_class=None):
+        if globals is not None or template_class is not None or not isinstance(source, str):
+            return super().from_string(source, globals, template_class)
+        with self._compiled_lock:
+            template = self._compiled.get(source)
+            if template is not None:
+                self._compiled.move_to_end(source)
+                return template
+        template = super().from_string(source)
+        with self._compiled_lock:
+            self._compiled[source] = template
+            while len(self._compiled) > self.CACHE_SIZE:
+                self._compiled.popitem(last=False)
+        return template
+
+
 @lru_cache(maxsize=1)
 def jinja_env() -> SandboxedEnvironment:
     """One sandboxed, autoescaping environment per process (building it per document costs time)."""
-    return SandboxedEnvironment(autoescape=True)
+    return _CompiledOnce(autoescape=True)
 
 
 @lru_cache(maxsize=64)
