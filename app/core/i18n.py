@@ -1,19 +1,13 @@
 """Locale choice: the user's saved preference, else the browser's, else zh_CN."""
+from datetime import date, datetime, timezone
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
-from babel import support
-from flask import current_app, has_request_context, request, session
-from flask_babel import (
-    Domain,
-    _get_current_context,
-    format_currency,
-    format_date,
-    format_datetime,
-    format_decimal,
-    get_locale,
-)
+from babel import Locale, dates, numbers, support
+from flask import current_app, g, has_request_context, request, session
+from flask_babel import Domain, _get_current_context, format_decimal, get_locale
 from flask_login import current_user
 
 from app.config import BASE_DIR
@@ -42,9 +36,23 @@ class CatalogueDomain(Domain):
     FOLDERS = {"zh_Hans_CN": "zh_CN"}
 
     def get_translations(self):
-        if _get_current_context() is None:
+        # A page looks up hundreds of strings: the answer is kept beside Flask-Babel's own locale for as
+        # long as that stays the same object (``force_locale`` and ``refresh`` replace it) and the page's
+        # area stays the same (tests run several requests in one application context).
+        ctx = _babel_context()
+        if ctx is None:
             return support.NullTranslations()
-        folder = self.FOLDERS.get(str(get_locale()), str(get_locale()))
+        area = request.blueprint if has_request_context() else None
+        kept = getattr(ctx, "td_translations", None)
+        if kept is not None and kept[0] is getattr(ctx, "babel_locale", None) and kept[1] == area:
+            return kept[2]
+        translations = self._translations()
+        ctx.td_translations = (getattr(ctx, "babel_locale", None), area, translations)
+        return translations
+
+    def _translations(self):
+        code = locale_code()
+        folder = self.FOLDERS.get(code, code)
         area = (request.blueprint or "").split(".")[0] if has_request_context() else ""
         key = (folder, area)
         cached = self.cache.get(key)
@@ -77,18 +85,56 @@ def select_timezone() -> str:
     return current_app.config["COMPANY_TIMEZONE"]
 
 
+def _babel_context():
+    """Flask-Babel's per-context namespace (it keeps the locale there), or None outside a context."""
+    try:
+        return g._flask_babel
+    except AttributeError:
+        return _get_current_context()
+    except RuntimeError:  # no application context
+        return None
+
+
+def locale_code() -> str:
+    """The current locale as a string ("zh_Hans_CN", "en"), worked out once per context and locale."""
+    ctx = _babel_context()
+    if ctx is not None:
+        kept = getattr(ctx, "td_locale_code", None)
+        if kept is not None and kept[0] is getattr(ctx, "babel_locale", None):
+            return kept[1]
+    loc = get_locale()
+    if loc is None:  # outside any application context: what Babel itself would fall back to
+        return "en"
+    if ctx is not None:
+        ctx.td_locale_code = (loc, str(loc))
+    return str(loc)
+
+
 def is_zh() -> bool:
-    return str(get_locale()).startswith("zh")
+    return locale_code().startswith("zh")
+
+
+# Formatting goes through Babel's pattern machinery for every figure; a page of fifty rows formats the same
+# dates and amounts again and again, so each result is kept (values and locales are few, strings small).
+
+@lru_cache(maxsize=16)
+def _locale(code: str) -> Locale:
+    return Locale.parse(code)
+
+
+@lru_cache(maxsize=4096)
+def _money(amount: Decimal, currency: str, code: str) -> str:
+    from app.core.money import minor_units
+
+    digits = minor_units(currency)
+    pattern = "¤#,##0" + ("." + "0" * digits if digits else "")
+    return numbers.format_currency(amount, currency, format=pattern, currency_digits=False, locale=_locale(code))
 
 
 def money(amount, currency: str) -> str:
     if amount is None:
         return "—"
-    from app.core.money import minor_units
-
-    digits = minor_units(currency)
-    pattern = "¤#,##0" + ("." + "0" * digits if digits else "")
-    return format_currency(Decimal(amount), currency, format=pattern, currency_digits=False)
+    return _money(Decimal(amount), currency, locale_code())
 
 
 def number(value, digits: int | None = None) -> str:
@@ -106,12 +152,42 @@ def percent(value, digits: int = 1) -> str:
     return format_decimal(Decimal(value) * 100, format="#,##0." + "0" * digits) + "%"
 
 
+@lru_cache(maxsize=4)
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
+def company_time(value: datetime) -> datetime:
+    """A stored UTC datetime (naive) as the company's wall-clock time (naive)."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(_zone(current_app.config["COMPANY_TIMEZONE"])).replace(tzinfo=None)
+
+
+@lru_cache(maxsize=4096)
+def _date(value: date, fmt: str, code: str) -> str:
+    return dates.format_date(value, fmt, locale=_locale(code))
+
+
+@lru_cache(maxsize=4096)
+def _datetime(value: datetime, fmt: str, code: str) -> str:
+    return dates.format_datetime(value, fmt, locale=_locale(code))
+
+
 def date_(value, fmt: str = "medium") -> str:
-    return "—" if value is None else format_date(value, fmt)
+    """A date; a stored (UTC) datetime shows the company's calendar day."""
+    if value is None:
+        return "—"
+    if isinstance(value, datetime):
+        value = company_time(value).date()
+    return _date(value, fmt, locale_code())
 
 
 def datetime_(value, fmt: str = "short") -> str:
-    return "—" if value is None else format_datetime(value, fmt)
+    """A stored (UTC) datetime in the company's time zone."""
+    if value is None:
+        return "—"
+    return _datetime(company_time(value), fmt, locale_code())
 
 
 @lru_cache(maxsize=8)
@@ -124,7 +200,7 @@ def _territories(locale: str) -> dict:
 def country_name(code: str | None) -> str:
     if not code:
         return "—"
-    return _territories(str(get_locale())).get(code.upper(), code)
+    return _territories(locale_code()).get(code.upper(), code)
 
 
 @lru_cache(maxsize=8)
@@ -136,7 +212,7 @@ def _country_choices(locale: str) -> tuple:
 
 
 def country_choices() -> list[tuple[str, str]]:
-    return list(_country_choices(str(get_locale())))
+    return list(_country_choices(locale_code()))
 
 
 def register_filters(app) -> None:
