@@ -1,6 +1,7 @@
 """Administration: users, departments, company settings, calendar exceptions, document templates."""
 from decimal import Decimal, InvalidOperation
 
+import sqlalchemy.orm as so
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -37,7 +38,7 @@ def index():
 
 @bp.get("/users")
 def users():
-    rows = db.session.scalars(db.select(User).order_by(User.username)).all()
+    rows = db.session.scalars(db.select(User).options(so.selectinload(User.role_rows)).order_by(User.username)).all()
     return render_template("admin/users.html", users=rows, roles=ROLES)
 
 

@@ -60,9 +60,9 @@ class User(UserMixin, db.Model):
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
     last_login_at: so.Mapped[datetime | None] = so.mapped_column()
 
-    role_rows: so.Mapped[list[UserRole]] = so.relationship(
-        cascade="all, delete-orphan", lazy="selectin"
-    )
+    # Loaded with the signed-in user (app.core.web.load_user) and with the admin's user list; other pages show
+    # users by name only, so their roles are not fetched for every joined owner or author.
+    role_rows: so.Mapped[list[UserRole]] = so.relationship(cascade="all, delete-orphan")
     department = so.relationship(Department, foreign_keys=[department_id], back_populates="members")
 
     @property

@@ -4,6 +4,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup, escape
+from sqlalchemy.orm import joinedload
 
 from app.core import i18n
 from app.core.access import PUBLIC_ENDPOINTS
@@ -40,7 +41,7 @@ def init_app(app) -> None:
         uid, _sep, token = user_id.partition(":")
         if not uid.isdigit():
             return None
-        user = db.session.get(User, int(uid))
+        user = db.session.get(User, int(uid), options=[joinedload(User.role_rows)])
         if user is None or not user.active or user.session_token != token:
             return None
         return user
