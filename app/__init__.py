@@ -22,6 +22,7 @@ def create_app(config=None) -> Flask:
                 instance_path=str(config_class.INSTANCE_DIR))
     app.config.from_object(config_class)
     os.makedirs(app.instance_path, exist_ok=True)
+    _postgres_options(app)
 
     from app.extensions import babel, csrf, db, htmx, login_manager, migrate
 
@@ -46,6 +47,16 @@ def create_app(config=None) -> Flask:
 
     web.init_app(app)
     return app
+
+
+def _postgres_options(app: Flask) -> None:
+    options = app.config.get("POSTGRES_OPTIONS")
+    if options and app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        engine = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        connect = dict(engine.get("connect_args") or {})
+        connect.setdefault("options", options)
+        engine["connect_args"] = connect
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine
 
 
 def _has(area: str, module: str) -> bool:

@@ -21,6 +21,10 @@ class Config:
     INSTANCE_DIR = Path(os.environ.get("TRADEDESK_INSTANCE", BASE_DIR / "instance"))
     SQLALCHEMY_DATABASE_URI = _database_url("sqlite:///" + str(INSTANCE_DIR / "tradedesk.db"))
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # PostgreSQL session settings for a web application's short queries on a small server: JIT compiling
+    # (tens of milliseconds) and parallel workers only pay off for long reports, and on two cores shared with
+    # the web workers they take CPU from the other requests. Empty to keep the server's own settings.
+    POSTGRES_OPTIONS = os.environ.get("POSTGRES_OPTIONS", "-c jit=off -c max_parallel_workers_per_gather=0")
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_MB", "20")) * 1024 * 1024
     BABEL_DEFAULT_LOCALE = "zh_CN"
