@@ -761,6 +761,7 @@ def build_search_index(conn, w, cust_name, owners, cust_country, contact_text, p
     trigger is dropped during the load and the index rebuilt once (much faster), then recreated."""
     from app.extensions import db
     from app.home.models import SQLITE_FTS, create_text_index
+    from app.home.search import country_names, searchable
 
     if not w.has("search_entries"):
         return
@@ -774,19 +775,22 @@ def build_search_index(conn, w, cust_name, owners, cust_country, contact_text, p
         for cid, name, local, key, domain, city, country, owner in customers:
             yield dict(kind="customer", ref_id=cid, title=name[:300],
                        subtitle=" · ".join(filter(None, [local, country])),
-                       text=" ".join(filter(None, [name, local, key, domain, city, country])), owner_id=owner,
-                       parent_id=None)
+                       text=searchable(" ".join(filter(None, [name, local, key, domain, city, country,
+                                                              *country_names(country)]))),
+                       owner_id=owner, parent_id=None)
         for pid, cid, name, email, phone, messaging in contact_text:
             yield dict(kind="contact", ref_id=pid, title=name[:300], subtitle=cust_name[cid - 1],
-                       text=" ".join(filter(None, [name, email, phone, messaging])), owner_id=owners[cid - 1],
+                       text=searchable(" ".join(filter(None, [name, email, phone, messaging]))),
+                       owner_id=owners[cid - 1],
                        parent_id=cid)
         for p in products:
             yield dict(kind="product", ref_id=p["id"], title=f"{p['sku']} {p['name_en']}", subtitle=p["name_zh"],
-                       text=" ".join(filter(None, [p["sku"], p["name_en"], p["name_zh"], p["hs_code"]])),
+                       text=searchable(" ".join(filter(None, [p["sku"], p["name_en"], p["name_zh"],
+                                                              p["hs_code"]]))),
                        owner_id=None, parent_id=None)
         for kind, rows in (("quotation", quotation_text), ("contract", contract_text)):
             for rid, number, cid, owner in rows:
-                yield dict(kind=kind, ref_id=rid, title=number, subtitle=cust_name[cid - 1], text=number,
+                yield dict(kind=kind, ref_id=rid, title=number, subtitle=cust_name[cid - 1], text=searchable(number),
                            owner_id=owner, parent_id=cid)
 
     w.put("search_entries", entries())
@@ -814,8 +818,9 @@ def schema_drift(engine, metadata) -> tuple[list[str], list[str]]:
 
 
 def catch_up(app) -> list[str]:
-    """The areas keep landing while the bench data exists: create tables that appeared since the build and
-    refill the sales summaries (derived from sales_records) when one of them is empty."""
+    """The areas keep landing while the bench data exists: create tables and indexes that appeared since the
+    build, bring the search entries up to date, and refill the sales summaries (derived from sales_records)
+    when one of them is empty."""
     from app.extensions import db
 
     notes = []
@@ -823,6 +828,31 @@ def catch_up(app) -> list[str]:
     if tables:
         db.create_all()
         notes.append("created tables added after the build (empty): " + ", ".join(tables))
+    inspector = sa.inspect(db.engine)
+    created = []
+    for table in db.metadata.sorted_tables:
+        if table.name in tables:
+            continue
+        have = {i["name"] for i in inspector.get_indexes(table.name)}
+        for index in table.indexes:
+            if index.name not in have:
+                index.create(db.engine)
+                created.append(index.name)
+    with db.engine.begin() as conn:
+        from app.home.models import create_text_index
+        from app.home.search import add_short_terms
+
+        create_text_index(conn)   # hand-made indexes (IF NOT EXISTS)
+        stale = conn.execute(sa.text("SELECT 1 FROM search_entries WHERE kind = 'customer' AND text NOT LIKE '%|' "
+                                     "LIMIT 1")).first()
+        if stale:
+            t = time.perf_counter()
+            add_short_terms(conn)
+            notes.append(f"added the two-character search words in {time.perf_counter() - t:.1f} s")
+    if created:
+        db.session.execute(sa.text("ANALYZE"))
+        db.session.commit()
+        notes.append("created indexes added after the build: " + ", ".join(created))
     summaries = [t for t in db.metadata.tables if t.startswith("sales_monthly")]
     empty = [t for t in summaries if db.session.execute(sa.text(f'SELECT 1 FROM "{t}" LIMIT 1')).first() is None]
     has_sales = db.session.execute(sa.text("SELECT 1 FROM sales_records LIMIT 1")).first() is not None

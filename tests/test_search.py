@@ -86,3 +86,41 @@ def test_reindex_rebuilds_the_entries(app, records):
         assert reindex() >= 5
         manager = db.session.scalar(db.select(User).where(User.username == "manager"))
         assert "customer" in search(manager, "Müller")
+
+
+def test_two_characters_find_chinese_words_anywhere_and_other_words_by_their_start(app, login_as, records, users):
+    from app.customers.models import Contact, Customer
+
+    with app.test_request_context():
+        ningbo = Customer(name="Harbor Lights Co.", local_name="宁波海港灯饰有限公司", country="CN", owner_id=users["rep1"])
+        ningbo.contacts.append(Contact(name="王伟", email="wang@harbor.cn"))
+        db.session.add(ningbo)
+        db.session.add(Customer(name="宁波秘密买家", country="CN", owner_id=users["rep2"]))
+        db.session.commit()
+    rep = login_as("rep1")
+    assert "Harbor Lights Co." in _titles(rep, "海港")          # two Chinese characters inside the name
+    assert "王伟" in _titles(rep, "王伟")                        # a two-character Chinese name
+    assert "Harbor Lights Co." in _titles(rep, "Li")            # the start of a word
+    assert "Harbor Lights Co." not in _titles(rep, "ht")        # not the middle of one
+    assert "宁波秘密买家" not in _titles(rep, "宁波")                # a colleague's customer stays hidden
+    assert "宁波秘密买家" in _titles(login_as("manager"), "宁波")
+
+
+def test_the_closest_name_is_shown_when_many_match(app, login_as, users):
+    from app.customers.models import Customer
+
+    with app.test_request_context():
+        db.session.add_all([Customer(name=f"Blue Lotus Trading {i}", country="TH", owner_id=users["rep1"])
+                            for i in range(12)] + [Customer(name="Lotus", country="TH", owner_id=users["rep1"])])
+        db.session.commit()
+    body = _titles(login_as("rep1"), "lotus")
+    assert ">Lotus<" in body
+    assert body.count("Blue Lotus Trading") <= 5  # at most six customers, the exact name among them
+
+
+def test_short_terms_are_chinese_pairs_and_word_starts():
+    from app.home.search import searchable, short_terms
+
+    assert short_terms("宁波市 Golden Harbor GmbH") == "|gm| |go| |ha| |宁波| |波市|"
+    assert short_terms("a") == ""
+    assert searchable("QT-2026-0001").startswith("QT-2026-0001 ")

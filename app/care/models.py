@@ -70,6 +70,10 @@ class Interaction(db.Model):
     __table_args__ = (
         sa.Index("ix_interactions_customer_occurred", "customer_id", "occurred_at"),
         sa.Index("ix_interactions_user_visit_occurred", "user_id", "is_follow_up_visit", "occurred_at"),
+        # the open reminders only (a few percent of all interactions): the follow-up lists and home panel
+        sa.Index("ix_interactions_open_follow_ups", "customer_id", "next_follow_up_on",
+                 sqlite_where=sa.text("follow_up_done_at IS NULL AND next_follow_up_on IS NOT NULL"),
+                 postgresql_where=sa.text("follow_up_done_at IS NULL AND next_follow_up_on IS NOT NULL")),
     )
 
     @property

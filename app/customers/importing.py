@@ -444,7 +444,7 @@ def _index_for_search(ids, customers, contact_ids, contacts, owner_id) -> None:
     """Add the new records to the global search in one statement (the per-record hook is too slow for 10k)."""
     try:
         from app.home.models import SearchEntry
-        from app.home.search import contact_text, indexers
+        from app.home.search import contact_text, indexers, searchable
     except ImportError:
         return
     found = {i.kind: i for i in indexers()}
@@ -462,6 +462,7 @@ def _index_for_search(ids, customers, contact_ids, contacts, owner_id) -> None:
                                 owner_id=owner_id, parent_id=v["customer_id"]))
     for entry in entries:
         entry["title"] = str(entry["title"])[:300]
+        entry["text"] = searchable(entry["text"])
     if entries:
         db.session.execute(sa.insert(SearchEntry.__table__), entries)
 

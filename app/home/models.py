@@ -17,7 +17,7 @@ class SearchEntry(db.Model):
     owner_id: so.Mapped[int | None] = so.mapped_column(index=True)
     title: so.Mapped[str] = so.mapped_column(sa.String(300))
     subtitle: so.Mapped[str] = so.mapped_column(sa.String(300), default="")
-    text: so.Mapped[str] = so.mapped_column(sa.Text)
+    text: so.Mapped[str] = so.mapped_column(sa.Text, deferred=True)  # written by core statements, read by none
 
     __table_args__ = (sa.UniqueConstraint("kind", "ref_id", name="uq_search_entries_kind_ref"),
                       sa.Index("ix_search_entries_kind_owner", "kind", "owner_id"))
@@ -39,7 +39,11 @@ SQLITE_FTS_DROP = ["DROP TRIGGER IF EXISTS search_entries_au", "DROP TRIGGER IF 
 POSTGRES_TRGM = [
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
     "CREATE INDEX IF NOT EXISTS ix_search_entries_text_trgm ON search_entries USING gin (text gin_trgm_ops)",
+    # titles that start with what was typed come first (an ordered index range, no sort)
+    "CREATE INDEX IF NOT EXISTS ix_search_entries_kind_title_prefix ON search_entries "
+    "(kind, lower(title) text_pattern_ops, owner_id)",
 ]
+HAND_MADE_INDEXES = ("ix_search_entries_text_trgm", "ix_search_entries_kind_title_prefix")
 
 
 def create_text_index(connection) -> None:
@@ -64,4 +68,4 @@ def _before_drop(target, connection, **kw) -> None:
 def created_by_hand(name: str | None, type_: str) -> bool:
     """The text index objects above, which Alembic must neither create nor drop on its own."""
     return bool(name) and ((type_ == "table" and name.startswith("search_fts"))
-                           or (type_ == "index" and name == "ix_search_entries_text_trgm"))
+                           or (type_ == "index" and name in HAND_MADE_INDEXES))

@@ -4,9 +4,11 @@ Each searchable model has an indexer that turns a record into one ``SearchEntry`
 keeps the entries current on every flush, so no area has to remember to. Bulk loads that bypass
 the ORM call ``reindex``.
 """
+import re
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from babel import Locale
 from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
@@ -26,6 +28,9 @@ KIND_LABELS = {
 KIND_ORDER = list(KIND_LABELS)
 POOL_KINDS = ("customer", "contact")
 MIN_TRIGRAM = 3
+# Chinese, Japanese and Korean runs (a two-character term is a whole word there: 宁波, 王伟, 越南)
+CJK_RUN = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]+")
+WORD = re.compile(r"\w+")
 
 
 @dataclass
@@ -37,7 +42,7 @@ class Indexer:
     arg: str
 
 
-def _country_names(code: str | None) -> list[str]:
+def country_names(code: str | None) -> list[str]:
     """The country in English and Chinese, so that 越南 or Vietnam finds Vietnamese customers."""
     if not code:
         return []
@@ -47,9 +52,29 @@ def _country_names(code: str | None) -> list[str]:
 _LOCALES = [Locale.parse("en"), Locale.parse("zh_Hans_CN")]
 
 
+def short_terms(text: str) -> str:
+    """What a two-character search finds, as ``|xy|`` words: every pair of neighbouring characters in a
+    Chinese, Japanese or Korean run (宁波市 → |宁波| |波市|) and the first two letters of every other word
+    (Golden Harbor → |go| |ha|). Trigram indexes cannot serve two characters; these four-character words
+    they can, so a two-character search is an index look-up instead of a scan of every entry."""
+    pairs = set()
+    for run in CJK_RUN.findall(text):
+        pairs.update(run[i:i + 2] for i in range(len(run) - 1))
+    for word in WORD.findall(CJK_RUN.sub(" ", text)):
+        if len(word) >= 2:
+            pairs.add(word[:2].lower())
+    return " ".join(f"|{pair}|" for pair in sorted(pairs))
+
+
+def searchable(text: str) -> str:
+    """An entry's text as stored: the text, then its two-character words (see ``short_terms``)."""
+    extra = short_terms(text)
+    return f"{text} {extra}" if extra else text
+
+
 def _customer(c) -> dict:
     text = " ".join(filter(None, [c.name, c.local_name, c.name_key, c.domain, c.city, c.country,
-                                  *_country_names(c.country)]))
+                                  *country_names(c.country)]))
     return dict(title=c.name, subtitle=" · ".join(filter(None, [c.local_name, c.country])), text=text,
                 owner_id=c.owner_id, parent_id=None)
 
@@ -119,6 +144,7 @@ def _indexer_for(obj) -> Indexer | None:
 
 def _upsert(connection, indexer: Indexer, record) -> None:
     values = dict(kind=indexer.kind, ref_id=record.id, **indexer.entry(record))
+    values["text"] = searchable(values["text"])
     if isinstance(values["title"], str):
         values["title"] = values["title"][:300]
     if connection.dialect.name == "postgresql":
@@ -189,14 +215,17 @@ def index_records(kind: str, ids: list[int]) -> None:
             _upsert(connection, indexer, row)
 
 
-def _visible(user):
-    """Reps see their own records, the public pool and products; managers and staff roles see all."""
-    if user.has_role("manager", "admin", "legal", "finance"):
+def _visible(user, kind: str, entry=SearchEntry):
+    """Who sees what of ``kind``: None when the user sees none of it. Reps see their own records, the public
+    pool and products; managers and staff roles see all. "Own or pool" is written as ``coalesce(...)`` so
+    that the database filters the matches by it rather than starting from every pool entry."""
+    if kind == "product" or user.has_role("manager", "admin", "legal", "finance"):
         return sa.true()
-    if user.has_role("rep"):
-        return sa.or_(SearchEntry.kind == "product", SearchEntry.owner_id == user.id,
-                      sa.and_(SearchEntry.kind.in_(POOL_KINDS), SearchEntry.owner_id.is_(None)))
-    return SearchEntry.kind == "product"
+    if not user.has_role("rep"):
+        return None
+    if kind not in POOL_KINDS:
+        return entry.owner_id == user.id
+    return sa.func.coalesce(entry.owner_id, 0).in_([0, user.id])
 
 
 def _escape_like(term: str) -> str:
@@ -204,27 +233,74 @@ def _escape_like(term: str) -> str:
 
 
 def search(user, query: str, per_kind: int = 6) -> dict[str, list[SearchEntry]]:
-    """Entries matching ``query`` anywhere in their text, grouped by kind, at most ``per_kind`` each."""
+    """Entries matching ``query`` anywhere in their text, grouped by kind, at most ``per_kind`` each.
+
+    Two characters find Chinese/Japanese/Korean words anywhere and other words by their start (see
+    ``short_terms``); three and more find any substring."""
     term = " ".join(query.split())[:100]
     if len(term) < 2:
         return {}
-    bind = db.session.get_bind()
-    trigram = len(term) >= MIN_TRIGRAM
-    if bind.dialect.name == "sqlite" and trigram:
-        phrase = '"' + term.replace('"', '""') + '"'
-        match = SearchEntry.id.in_(sa.select(sa.literal_column("rowid")).select_from(sa.table("search_fts"))
-                                   .where(sa.text("search_fts MATCH :phrase").bindparams(phrase=phrase)))
+    pattern = term if len(term) >= MIN_TRIGRAM else f"|{term.lower()}|"
+    kinds = [kind for kind in KIND_ORDER if _visible(user, kind) is not None]
+    if db.session.get_bind().dialect.name == "sqlite":
+        grouped = {kind: _sqlite_kind(kind, pattern, user, per_kind) for kind in kinds}
     else:
-        match = SearchEntry.text.ilike(f"%{_escape_like(term)}%", escape="\\")
-    grouped: dict[str, list[SearchEntry]] = {}
-    for kind in KIND_ORDER:
-        query = sa.select(SearchEntry).where(SearchEntry.kind == kind, match, _visible(user)).limit(per_kind)
-        if trigram:
-            # An indexed match is small enough to rank; a short term scans, so it stops at the first hits.
-            query = query.order_by(sa.func.length(SearchEntry.title), SearchEntry.id)
-        rows = db.session.scalars(query).all()
-        if rows:
-            grouped[kind] = rows
+        grouped = _postgresql(kinds, term, pattern, user, per_kind)
+    return {kind: rows for kind, rows in grouped.items() if rows}
+
+
+def _sqlite_kind(kind, pattern, user, limit) -> list[SearchEntry]:
+    """FTS5 trigram: every match is known at once, so the shortest titles (the closest matches) come first."""
+    phrase = '"' + pattern.replace('"', '""') + '"'
+    match = SearchEntry.id.in_(sa.select(sa.literal_column("rowid")).select_from(sa.table("search_fts"))
+                               .where(sa.text("search_fts MATCH :phrase").bindparams(phrase=phrase)))
+    return db.session.scalars(sa.select(SearchEntry).where(SearchEntry.kind == kind, match, _visible(user, kind))
+                              .order_by(sa.func.length(SearchEntry.title), SearchEntry.id).limit(limit)).all()
+
+
+CANDIDATES = 100
+
+
+def _plan(seqscan: bool, bitmapscan: bool) -> None:
+    db.session.execute(sa.text("SELECT set_config('enable_seqscan', :seq, true), "
+                               "set_config('enable_bitmapscan', :bitmap, true)"),
+                       {"seq": "on" if seqscan else "off", "bitmap": "on" if bitmapscan else "off"})
+
+
+def _postgresql(kinds, term, pattern, user, limit) -> dict[str, list[SearchEntry]]:
+    """pg_trgm. First, per kind, the titles that start with the term, in order (a range of the prefix index).
+    Then the other matches of every kind still short of ``limit``, from one walk of the trigram index: ranking
+    every match would read all of them (a common name matches thousands), so they come as the index finds
+    them, and reading stops after ``CANDIDATES`` visible ones — a term that matches more is one to refine.
+    The inner query (``OFFSET 0`` keeps the planner from merging it) is planned for the trigram index alone;
+    with the kind and owner tests inside, the planner misjudges how many rows match and scans the table."""
+    title = sa.func.lower(SearchEntry.title)
+    prefix = _escape_like(term.lower()) + "%"
+    grouped = {}
+    # The planner misjudges both steps (it cannot know how many titles share a prefix, nor that a trigram
+    # match is far rarer in some kinds than in others) and would scan or fetch-and-sort thousands of rows. So
+    # the prefix step walks its index in title order, and the trigram step uses its index, each stopping at
+    # what it needs. The settings are local to the transaction and put back as soon as the queries have run.
+    _plan(seqscan=False, bitmapscan=False)
+    try:
+        for kind in kinds:
+            grouped[kind] = list(db.session.scalars(
+                sa.select(SearchEntry).where(SearchEntry.kind == kind, title.like(prefix, escape="\\"),
+                                             _visible(user, kind)).order_by(title).limit(limit)))
+        short = [kind for kind in kinds if len(grouped[kind]) < limit]
+        if short:
+            _plan(seqscan=False, bitmapscan=True)
+            matches = (sa.select(SearchEntry)
+                       .where(SearchEntry.text.ilike(f"%{_escape_like(pattern)}%", escape="\\"),
+                              SearchEntry.kind.in_(short)).offset(0).subquery())
+            found = so.aliased(SearchEntry, matches)
+            wanted = sa.or_(*[sa.and_(found.kind == kind, _visible(user, kind, found)) for kind in short])
+            seen = {row.id for rows in grouped.values() for row in rows}
+            for row in db.session.scalars(sa.select(found).where(wanted).limit(CANDIDATES)):
+                if row.id not in seen and len(grouped[row.kind]) < limit:
+                    grouped[row.kind].append(row)
+    finally:
+        _plan(seqscan=True, bitmapscan=True)
     return grouped
 
 
@@ -234,3 +310,20 @@ def url_for_entry(entry: SearchEntry) -> str:
         return "#"
     ref = entry.parent_id if entry.kind == "contact" else entry.ref_id
     return url_for(indexer.endpoint, **{indexer.arg: ref})
+
+
+def add_short_terms(connection, batch: int = 5000) -> int:
+    """Rewrite every entry's text with its two-character words (the migration that introduced them)."""
+    table = SearchEntry.__table__
+    last, count = 0, 0
+    while True:
+        rows = connection.execute(sa.select(table.c.id, table.c.text).where(table.c.id > last)
+                                  .order_by(table.c.id).limit(batch)).all()
+        if not rows:
+            return count
+        changes = [{"row_id": i, "new_text": searchable(t)} for i, t in rows if not t.endswith("|")]
+        if changes:  # an entry that already ends in a "|xy|" word was rewritten before
+            connection.execute(sa.update(table).where(table.c.id == sa.bindparam("row_id"))
+                               .values(text=sa.bindparam("new_text")), changes)
+        count += len(rows)
+        last = rows[-1][0]
