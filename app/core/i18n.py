@@ -6,7 +6,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from babel import Locale, dates, numbers, support
-from flask import current_app, g, has_request_context, request, session
+from flask import current_app, has_request_context, request, session
+from flask.globals import _cv_app, _cv_request
 from flask_babel import Domain, _get_current_context, format_decimal, get_locale
 from flask_login import current_user
 
@@ -37,17 +38,17 @@ class CatalogueDomain(Domain):
 
     def get_translations(self):
         # A page looks up hundreds of strings: the answer is kept beside Flask-Babel's own locale for as
-        # long as that stays the same object (``force_locale`` and ``refresh`` replace it) and the page's
-        # area stays the same (tests run several requests in one application context).
+        # long as that stays the same object (``force_locale`` and ``refresh`` replace it) within the same
+        # request (tests run several requests in one application context, and the area decides the words).
         ctx = _babel_context()
         if ctx is None:
             return support.NullTranslations()
-        area = request.blueprint if has_request_context() else None
+        req = _cv_request.get(None)
         kept = getattr(ctx, "td_translations", None)
-        if kept is not None and kept[0] is getattr(ctx, "babel_locale", None) and kept[1] == area:
+        if kept is not None and kept[0] is getattr(ctx, "babel_locale", None) and kept[1] is req:
             return kept[2]
         translations = self._translations()
-        ctx.td_translations = (getattr(ctx, "babel_locale", None), area, translations)
+        ctx.td_translations = (getattr(ctx, "babel_locale", None), req, translations)
         return translations
 
     def _translations(self):
@@ -87,12 +88,11 @@ def select_timezone() -> str:
 
 def _babel_context():
     """Flask-Babel's per-context namespace (it keeps the locale there), or None outside a context."""
-    try:
-        return g._flask_babel
-    except AttributeError:
-        return _get_current_context()
-    except RuntimeError:  # no application context
+    app_ctx = _cv_app.get(None)  # the context variable itself: cheaper than going through the ``g`` proxy
+    if app_ctx is None:
         return None
+    ctx = getattr(app_ctx.g, "_flask_babel", None)
+    return ctx if ctx is not None else _get_current_context()
 
 
 def locale_code() -> str:

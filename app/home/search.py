@@ -283,10 +283,13 @@ def _postgresql(kinds, term, pattern, user, limit) -> dict[str, list[SearchEntry
     # what it needs. The settings are local to the transaction and put back as soon as the queries have run.
     _plan(seqscan=False, bitmapscan=False)
     try:
-        for kind in kinds:
-            grouped[kind] = list(db.session.scalars(
-                sa.select(SearchEntry).where(SearchEntry.kind == kind, title.like(prefix, escape="\\"),
-                                             _visible(user, kind)).order_by(title).limit(limit)))
+        per_kind = [sa.select(SearchEntry).where(SearchEntry.kind == kind, title.like(prefix, escape="\\"),
+                                                 _visible(user, kind)).order_by(title).limit(limit) for kind in kinds]
+        grouped = {kind: [] for kind in kinds}
+        for row in db.session.scalars(sa.select(SearchEntry).from_statement(sa.union_all(*per_kind))):
+            grouped[row.kind].append(row)
+        for rows in grouped.values():  # a UNION ALL keeps each branch's order only as long as it runs serially
+            rows.sort(key=lambda row: row.title.lower())
         short = [kind for kind in kinds if len(grouped[kind]) < limit]
         if short:
             _plan(seqscan=False, bitmapscan=True)
