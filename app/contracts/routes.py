@@ -75,6 +75,21 @@ def _load(contract_id: int) -> Contract:
     return contract
 
 
+def _load_version(contract_id: int, version_no: int | None = None) -> tuple[Contract, ContractVersion]:
+    """The contract and one version with its lines, for its Word file (no reviews or timeline); 404 unless the
+    user may see it or the version does not exist."""
+    contract = db.session.get(Contract, contract_id)
+    if contract is None or not services.can_view(contract, current_user):
+        abort(404)
+    version = db.session.scalar(sa.select(ContractVersion).where(
+        ContractVersion.contract_id == contract.id,
+        ContractVersion.version_no == (contract.current_version_no if version_no is None else version_no))
+        .options(so.selectinload(ContractVersion.lines)))
+    if version is None:
+        abort(404)
+    return contract, version
+
+
 def _require(contract: Contract, action: str) -> None:
     """403 when the user may see the contract but not perform ``action`` on it now."""
     if action not in services.allowed_actions(contract, current_user):
@@ -658,8 +673,7 @@ def _docx_response(data: bytes, name: str):
 @bp.get("/<int:contract_id>/contract.docx")
 def document(contract_id: int):
     """The current version's bilingual Word file."""
-    contract = _load(contract_id)
-    version = contract.current_version
+    contract, version = _load_version(contract_id)
     return _docx_response(contract_documents.version_document(contract, version),
                           contract_documents.file_name(contract, version))
 
@@ -668,8 +682,7 @@ def document(contract_id: int):
 @bp.get("/<int:contract_id>/versions/<int:version_no>/contract.docx")
 def version_document(contract_id: int, version_no: int):
     """A version's Word file: the stored file once the version was sent, unchanged ever after."""
-    contract = _load(contract_id)
-    version = contract.version(version_no) or abort(404)
+    contract, version = _load_version(contract_id, version_no)
     return _docx_response(contract_documents.version_document(contract, version),
                           contract_documents.file_name(contract, version))
 

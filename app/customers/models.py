@@ -88,7 +88,9 @@ class Customer(Audited, Versioned, db.Model):
     created_by = so.relationship("User", foreign_keys=[created_by_id])
     merged_into = so.relationship("Customer", remote_side=[id], foreign_keys=[merged_into_id])
 
-    __table_args__ = (sa.Index("ix_customers_owner_stage_name", "owner_id", "stage", "name"),)
+    __table_args__ = (sa.Index("ix_customers_owner_stage_name", "owner_id", "stage", "name"),
+                      # the list's default order within one owner (or the pool) and stage: a page is an index walk
+                      sa.Index("ix_customers_owner_stage_created", "owner_id", "stage", "created_at"))
 
     @so.validates("name", "local_name", "website", "tags")
     def _keep_keys(self, key, value):
