@@ -421,6 +421,22 @@ def test_list_filters_as_htmx_fragment_and_exports_the_filtered_list(app, login_
     assert names == ["Alpha Vietnam", "Gamma Pool"]
 
 
+def test_list_shows_the_primary_contact_else_the_first(app, login_as, users):
+    from app.customers.models import Contact
+
+    primary_second = _make(app, owner_id=users["rep1"], name="Primary Second Co.",
+                           contacts=[("Ann First", "ann@ps.com", ""), ("Bob Primary", "bob@ps.com", "")])
+    _make(app, owner_id=users["rep1"], name="No Primary Co.", contacts=[("Cem Early", "cem@np.com", "")])
+    with app.app_context():
+        for contact in db.session.scalars(db.select(Contact)):
+            contact.is_primary = contact.name == "Bob Primary"
+        db.session.commit()
+    rows = login_as("rep1").htmx_get("/customers/?owner=me&sort=name").get_data(as_text=True)
+    assert "Bob Primary" in rows and "Ann First" not in rows
+    assert "Cem Early" in rows  # no primary contact: the first one
+    assert f'/customers/{primary_second}"' in rows
+
+
 def test_list_paginates_with_filters_kept(app, login_as, users):
     with app.app_context():
         from app.customers.models import Customer

@@ -145,7 +145,7 @@ def _list_query(f: dict):
 def index():
     """The customers the user may see, filtered, sorted and paginated (htmx swaps the rows only)."""
     f = _filters()
-    query = _list_query(f).options(joinedload(Customer.owner), selectinload(Customer.contacts))
+    query = _list_query(f).options(joinedload(Customer.owner))
     pagination = db.paginate(query, page=int_arg("page"), per_page=current_app.config["PAGE_SIZE"],
                              error_out=False, count=True)
     owner_choices = [("", _("Everyone I may see")), ("me", _("Mine")), ("pool", _("Public pool"))]
@@ -153,6 +153,7 @@ def index():
         owner_choices += _rep_choices()
     countries = [] if wants_fragment() else sorted(_countries_in_use(), key=country_name)
     return render_page("customers/index.html", "customers/_rows.html", pagination=pagination, f=f,
+                       contacts=services.listed_contacts([c.id for c in pagination.items]),
                        stages=STAGES, sources=SOURCES, grades=GRADES, owner_choices=owner_choices,
                        countries=countries, may_write=services.may_write(current_user),
                        show_details=services.shows_contact_details)
