@@ -124,3 +124,17 @@ def test_short_terms_are_chinese_pairs_and_word_starts():
     assert short_terms("宁波市 Golden Harbor GmbH") == "|gm| |go| |ha| |宁波| |波市|"
     assert short_terms("a") == ""
     assert searchable("QT-2026-0001").startswith("QT-2026-0001 ")
+
+
+def test_every_kind_of_entry_has_its_search_index(app):
+    import sqlalchemy as sa
+
+    from app.home.models import SEARCH_KINDS
+    from app.home.search import KIND_LABELS, indexers
+
+    assert set(KIND_LABELS) == set(SEARCH_KINDS) == {i.kind for i in indexers()}
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            names = {i["name"] for i in sa.inspect(db.engine).get_indexes("search_entries")}
+            assert {f"ix_search_entries_trgm_{kind}" for kind in SEARCH_KINDS} <= names
+            assert "ix_search_entries_kind_title_prefix" in names

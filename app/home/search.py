@@ -258,30 +258,29 @@ def _sqlite_kind(kind, pattern, user, limit) -> list[SearchEntry]:
                               .order_by(sa.func.length(SearchEntry.title), SearchEntry.id).limit(limit)).all()
 
 
-CANDIDATES = 100
-
-
-def _plan(seqscan: bool, bitmapscan: bool) -> None:
-    db.session.execute(sa.text("SELECT set_config('enable_seqscan', :seq, true), "
-                               "set_config('enable_bitmapscan', :bitmap, true)"),
-                       {"seq": "on" if seqscan else "off", "bitmap": "on" if bitmapscan else "off"})
+def _plan(scan: str | None) -> None:
+    """Let PostgreSQL read search_entries only by ``scan`` ("index" or "bitmap"), or by any means (None)."""
+    flags = {"enable_seqscan": scan is None, "enable_indexscan": scan in (None, "index"),
+             "enable_bitmapscan": scan in (None, "bitmap")}
+    db.session.execute(sa.text("SELECT " + ", ".join(f"set_config('{name}', :{name}, true)" for name in flags)),
+                       {name: "on" if on else "off" for name, on in flags.items()})
 
 
 def _postgresql(kinds, term, pattern, user, limit) -> dict[str, list[SearchEntry]]:
     """pg_trgm. First, per kind, the titles that start with the term, in order (a range of the prefix index).
-    Then the other matches of every kind still short of ``limit``, from one walk of the trigram index: ranking
-    every match would read all of them (a common name matches thousands), so they come as the index finds
-    them, and reading stops after ``CANDIDATES`` visible ones — a term that matches more is one to refine.
-    The inner query (``OFFSET 0`` keeps the planner from merging it) is planned for the trigram index alone;
-    with the kind and owner tests inside, the planner misjudges how many rows match and scans the table."""
-    title = sa.func.lower(SearchEntry.title)
+    Then, for every kind still short of ``limit``, other matches from that kind's trigram index, as the index
+    finds them: ranking every match would read all of them (a common name matches thousands). Each inner
+    query (``OFFSET 0`` keeps the planner from merging it) is planned for its trigram index alone; with the
+    owner test inside, the planner misjudges how many rows match and scans the table instead."""
+    title = sa.func.lower(SearchEntry.title).collate("C")  # as in the index: see app.home.models
     prefix = _escape_like(term.lower()) + "%"
     grouped = {}
-    # The planner misjudges both steps (it cannot know how many titles share a prefix, nor that a trigram
-    # match is far rarer in some kinds than in others) and would scan or fetch-and-sort thousands of rows. So
-    # the prefix step walks its index in title order, and the trigram step uses its index, each stopping at
-    # what it needs. The settings are local to the transaction and put back as soon as the queries have run.
-    _plan(seqscan=False, bitmapscan=False)
+    # The planner misjudges both steps: it cannot know how many titles share a prefix, nor how rare a
+    # substring is (it guesses 5 % of the rows), and with a LIMIT it prefers to walk some other index, or the
+    # table, filtering row by row — hundreds of milliseconds when the match is rare. So the prefix step may
+    # only walk its index in title order and the substring step may only use its trigram index, each stopping
+    # at what it needs. The settings are local to the transaction and put back as soon as the queries ran.
+    _plan("index")
     try:
         per_kind = [sa.select(SearchEntry).where(SearchEntry.kind == kind, title.like(prefix, escape="\\"),
                                                  _visible(user, kind)).order_by(title).limit(limit) for kind in kinds]
@@ -292,18 +291,21 @@ def _postgresql(kinds, term, pattern, user, limit) -> dict[str, list[SearchEntry
             rows.sort(key=lambda row: row.title.lower())
         short = [kind for kind in kinds if len(grouped[kind]) < limit]
         if short:
-            _plan(seqscan=False, bitmapscan=True)
-            matches = (sa.select(SearchEntry)
-                       .where(SearchEntry.text.ilike(f"%{_escape_like(pattern)}%", escape="\\"),
-                              SearchEntry.kind.in_(short)).offset(0).subquery())
-            found = so.aliased(SearchEntry, matches)
-            wanted = sa.or_(*[sa.and_(found.kind == kind, _visible(user, kind, found)) for kind in short])
+            _plan("bitmap")
+            like = f"%{_escape_like(pattern)}%"
+            branches = []
+            for kind in short:
+                matches = (sa.select(SearchEntry).where(SearchEntry.kind == kind,
+                                                        SearchEntry.text.ilike(like, escape="\\"))
+                           .offset(0).subquery())
+                found = so.aliased(SearchEntry, matches)
+                branches.append(sa.select(found).where(_visible(user, kind, found)).limit(limit + len(grouped[kind])))
             seen = {row.id for rows in grouped.values() for row in rows}
-            for row in db.session.scalars(sa.select(found).where(wanted).limit(CANDIDATES)):
+            for row in db.session.scalars(sa.select(SearchEntry).from_statement(sa.union_all(*branches))):
                 if row.id not in seen and len(grouped[row.kind]) < limit:
                     grouped[row.kind].append(row)
     finally:
-        _plan(seqscan=True, bitmapscan=True)
+        _plan(None)
     return grouped
 
 
