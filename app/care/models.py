@@ -58,7 +58,7 @@ class Interaction(db.Model):
     occurred_at: so.Mapped[datetime] = so.mapped_column(index=True)
     summary: so.Mapped[str] = so.mapped_column(sa.Text)
     next_step: so.Mapped[str] = so.mapped_column(sa.String(500), default="")
-    next_follow_up_on: so.Mapped[date | None] = so.mapped_column(index=True)
+    next_follow_up_on: so.Mapped[date | None] = so.mapped_column()  # indexed below, open reminders only
     follow_up_done_at: so.Mapped[datetime | None] = so.mapped_column()
     is_follow_up_visit: so.Mapped[bool] = so.mapped_column(default=False)
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
@@ -70,8 +70,12 @@ class Interaction(db.Model):
     __table_args__ = (
         sa.Index("ix_interactions_customer_occurred", "customer_id", "occurred_at"),
         sa.Index("ix_interactions_user_visit_occurred", "user_id", "is_follow_up_visit", "occurred_at"),
-        # the open reminders only (a few percent of all interactions): the follow-up lists and home panel
+        # the open reminders only (a few percent of all interactions), by customer for a rep's reminders and
+        # by date for the lists in date order; a done reminder is read only with its customer
         sa.Index("ix_interactions_open_follow_ups", "customer_id", "next_follow_up_on",
+                 sqlite_where=sa.text("follow_up_done_at IS NULL AND next_follow_up_on IS NOT NULL"),
+                 postgresql_where=sa.text("follow_up_done_at IS NULL AND next_follow_up_on IS NOT NULL")),
+        sa.Index("ix_interactions_open_follow_ups_by_date", "next_follow_up_on",
                  sqlite_where=sa.text("follow_up_done_at IS NULL AND next_follow_up_on IS NOT NULL"),
                  postgresql_where=sa.text("follow_up_done_at IS NULL AND next_follow_up_on IS NOT NULL")),
     )

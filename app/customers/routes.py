@@ -174,7 +174,9 @@ def _countries_in_use() -> tuple[str, ...]:
 @sa.event.listens_for(Customer, "after_insert")
 @sa.event.listens_for(Customer, "after_update")
 def _forget_countries(mapper, connection, target) -> None:
-    _COUNTRIES["at"] = 0.0
+    # only a country the list does not offer yet matters (logging a call updates the customer too)
+    if target.country and target.country not in _COUNTRIES["codes"]:
+        _COUNTRIES["at"] = 0.0
 
 
 @bp.get("/export.xlsx")

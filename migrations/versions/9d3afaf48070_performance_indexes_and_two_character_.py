@@ -30,6 +30,8 @@ def upgrade():
         batch_op.create_index('ix_customers_owner_stage_created', ['owner_id', 'stage', 'created_at'], unique=False)
 
     with op.batch_alter_table('interactions', schema=None) as batch_op:
+        batch_op.drop_index('ix_interactions_next_follow_up_on')
+        batch_op.create_index('ix_interactions_open_follow_ups_by_date', ['next_follow_up_on'], unique=False, sqlite_where=sa.text('follow_up_done_at IS NULL AND next_follow_up_on IS NOT NULL'), postgresql_where=sa.text('follow_up_done_at IS NULL AND next_follow_up_on IS NOT NULL'))
         batch_op.create_index('ix_interactions_open_follow_ups', ['customer_id', 'next_follow_up_on'], unique=False, sqlite_where=sa.text('follow_up_done_at IS NULL AND next_follow_up_on IS NOT NULL'), postgresql_where=sa.text('follow_up_done_at IS NULL AND next_follow_up_on IS NOT NULL'))
 
     # ### end Alembic commands ###
@@ -59,6 +61,8 @@ def downgrade():
         batch_op.create_index('ix_customers_owner_id', ['owner_id'], unique=False)
 
     with op.batch_alter_table('interactions', schema=None) as batch_op:
+        batch_op.drop_index('ix_interactions_open_follow_ups_by_date')
+        batch_op.create_index('ix_interactions_next_follow_up_on', ['next_follow_up_on'], unique=False)
         batch_op.drop_index('ix_interactions_open_follow_ups', sqlite_where=sa.text('follow_up_done_at IS NULL AND next_follow_up_on IS NOT NULL'), postgresql_where=sa.text('follow_up_done_at IS NULL AND next_follow_up_on IS NOT NULL'))
 
     # ### end Alembic commands ###
