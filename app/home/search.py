@@ -243,19 +243,27 @@ def search(user, query: str, per_kind: int = 6) -> dict[str, list[SearchEntry]]:
     pattern = term if len(term) >= MIN_TRIGRAM else f"|{term.lower()}|"
     kinds = [kind for kind in KIND_ORDER if _visible(user, kind) is not None]
     if db.session.get_bind().dialect.name == "sqlite":
-        grouped = {kind: _sqlite_kind(kind, pattern, user, per_kind) for kind in kinds}
+        grouped = _sqlite(kinds, pattern, user, per_kind)
     else:
         grouped = _postgresql(kinds, term, pattern, user, per_kind)
     return {kind: rows for kind, rows in grouped.items() if rows}
 
 
-def _sqlite_kind(kind, pattern, user, limit) -> list[SearchEntry]:
-    """FTS5 trigram: every match is known at once, so the shortest titles (the closest matches) come first."""
+def _sqlite(kinds, pattern, user, limit) -> dict[str, list[SearchEntry]]:
+    """FTS5 trigram: every match is known at once (one look-up for all kinds), so within each kind the
+    shortest titles — the closest matches — come first."""
     phrase = '"' + pattern.replace('"', '""') + '"'
     match = SearchEntry.id.in_(sa.select(sa.literal_column("rowid")).select_from(sa.table("search_fts"))
                                .where(sa.text("search_fts MATCH :phrase").bindparams(phrase=phrase)))
-    return db.session.scalars(sa.select(SearchEntry).where(SearchEntry.kind == kind, match, _visible(user, kind))
-                              .order_by(sa.func.length(SearchEntry.title), SearchEntry.id).limit(limit)).all()
+    visible = sa.or_(*[sa.and_(SearchEntry.kind == kind, _visible(user, kind)) for kind in kinds])
+    rank = sa.func.row_number().over(partition_by=SearchEntry.kind,
+                                     order_by=(sa.func.length(SearchEntry.title), SearchEntry.id)).label("rank")
+    ranked = sa.select(SearchEntry.id, rank).where(match, visible).subquery()
+    grouped: dict[str, list[SearchEntry]] = {kind: [] for kind in kinds}
+    for row in db.session.scalars(sa.select(SearchEntry).join(ranked, ranked.c.id == SearchEntry.id)
+                                  .where(ranked.c.rank <= limit).order_by(ranked.c.rank)):
+        grouped[row.kind].append(row)
+    return grouped
 
 
 def _plan(scan: str | None) -> None:
@@ -325,6 +333,9 @@ def add_short_terms(connection, batch: int = 5000) -> int:
         rows = connection.execute(sa.select(table.c.id, table.c.text).where(table.c.id > last)
                                   .order_by(table.c.id).limit(batch)).all()
         if not rows:
+            if connection.dialect.name == "sqlite":
+                # rewriting every row leaves the FTS5 index in many small segments: merge them
+                connection.exec_driver_sql("INSERT INTO search_fts(search_fts) VALUES ('optimize')")
             return count
         changes = [{"row_id": i, "new_text": searchable(t)} for i, t in rows if not t.endswith("|")]
         if changes:  # an entry that already ends in a "|xy|" word was rewritten before
