@@ -408,3 +408,13 @@ def test_scorecard_json_is_also_plain_for_a_rep_with_no_data(login_as, users):
     by_code = {m["code"]: m for m in data["metrics"]}
     assert by_code["3a"]["value"] is None and by_code["3a"]["status"] == "no_data"
     assert by_code["1a"]["value"] == 0 and by_code["1a"]["status"] == "not_met"
+
+
+def test_median_price_index_is_exact_for_odd_and_even_counts():
+    from decimal import Decimal
+
+    from app.reports.metrics import _median
+
+    assert _median([1.123456, 0.5, 2.0]) == Decimal("1.123456")
+    assert _median([0.9, 1.1]) == Decimal("1.0")
+    assert _median([0.333333, 0.333334]) == Decimal("0.3333335")

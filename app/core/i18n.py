@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from babel import Locale, dates, numbers, support
 from flask import current_app, has_request_context, request, session
 from flask.globals import _cv_app, _cv_request
-from flask_babel import Domain, _get_current_context, format_decimal, get_locale
+from flask_babel import Domain, _get_current_context, get_locale
 from flask_login import current_user
 
 from app.config import BASE_DIR
@@ -137,19 +137,23 @@ def money(amount, currency: str) -> str:
     return _money(Decimal(amount), currency, locale_code())
 
 
+@lru_cache(maxsize=8192)
+def _decimal(value, pattern: str | None, code: str) -> str:
+    return numbers.format_decimal(value, format=pattern, locale=_locale(code))
+
+
 def number(value, digits: int | None = None) -> str:
     if value is None:
         return "—"
-    if digits is None:
-        return format_decimal(value)
-    return format_decimal(value, format="#,##0" + ("." + "0" * digits if digits else ""))
+    pattern = None if digits is None else "#,##0" + ("." + "0" * digits if digits else "")
+    return _decimal(value, pattern, locale_code())
 
 
 def percent(value, digits: int = 1) -> str:
     """A ratio (0.853) as 85.3 %; None — no data — as a dash, never 0 %."""
     if value is None:
         return "—"
-    return format_decimal(Decimal(value) * 100, format="#,##0." + "0" * digits) + "%"
+    return _decimal(Decimal(value) * 100, "#,##0." + "0" * digits, locale_code()) + "%"
 
 
 @lru_cache(maxsize=4)

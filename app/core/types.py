@@ -19,6 +19,7 @@ class DecimalType(TypeDecorator):
     def __init__(self, precision: int = 18, scale: int = 2):
         super().__init__(precision=precision, scale=scale)
         self.scale = scale
+        self._exponent = Decimal(1).scaleb(-scale)
 
     def load_dialect_impl(self, dialect):
         if dialect.name == "sqlite":
@@ -38,8 +39,9 @@ class DecimalType(TypeDecorator):
     def process_result_value(self, value, dialect):
         if value is None:
             return None
-        exponent = Decimal(1).scaleb(-self.scale)
-        return Decimal(str(value)).quantize(exponent)
+        if not isinstance(value, Decimal):  # SQLite hands back a float or an int
+            value = Decimal(str(value))
+        return value.quantize(self._exponent)
 
 
 def Amount():  # noqa: N802 - reads like a type

@@ -6,7 +6,6 @@ number of grouped queries, whatever the number of reps. A metric without data ha
 a ``reason`` ("no data", "area not built yet", …) — never a made-up 0 % or 100 %.
 ``records(code, period, user_ids)`` gives the query of the records a figure counted (the drill-down).
 """
-import statistics
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -322,8 +321,12 @@ def contract_turnaround(period: Period, user_ids: list[int]) -> dict:
                _between_on(contract.signed_on, period))).all()
     holidays = overrides()
     counts: dict[int, list[int]] = {}
+    known: dict[tuple, int | None] = {}  # many contracts share their submission and signing days
     for owner_id, submitted_at, signed_on in rows:
-        days = _turnaround_days(submitted_at, signed_on, holidays)
+        key = (to_company_date(submitted_at) if submitted_at else None, signed_on)
+        if key not in known:
+            known[key] = _turnaround_days(submitted_at, signed_on, holidays)
+        days = known[key]
         entry = counts.setdefault(owner_id, [0, 0])
         entry[0] += 1 if days is not None and days <= limit else 0
         entry[1] += 1
@@ -420,6 +423,14 @@ def _sent_lines(period: Period, user_ids: list[int]):
                line.price_index.is_not(None)))
 
 
+def _median(values: list[float]) -> Decimal:
+    values = sorted(values)
+    middle = len(values) // 2
+    if len(values) % 2:
+        return Decimal(repr(values[middle]))
+    return (Decimal(repr(values[middle - 1])) + Decimal(repr(values[middle]))) / 2
+
+
 def quote_competitiveness(period: Period, user_ids: list[int]) -> dict:
     """6b Quote competitiveness: median price index (our unit price / mean competitor price for the same
     product, currency-converted, as computed when the line was priced) over quotation lines sent in the
@@ -427,13 +438,17 @@ def quote_competitiveness(period: Period, user_ids: list[int]) -> dict:
     parts = _sent_lines(period, user_ids)
     if parts is None:
         return _missing("6b", period, user_ids, "index", NOT_BUILT)
-    values: dict[int, list[Decimal]] = {}
-    for owner_id, index in db.session.execute(parts[3]):
-        values.setdefault(owner_id, []).append(Decimal(index))
+    # A month has thousands of priced lines: they are read as floats only to be put in order (exact for the
+    # six decimals an index has), and the middle one or two become Decimal again for the median itself.
+    line = parts[2]
+    values: dict[int, list[float]] = {}
+    for owner_id, index in db.session.execute(parts[3].with_only_columns(
+            parts[0].owner_id, sa.type_coerce(line.price_index, sa.Float))):
+        values.setdefault(owner_id, []).append(index)
     out = {}
     for uid in [*user_ids, None]:
         pool = [v for u in (user_ids if uid is None else [uid]) for v in values.get(u, [])]
-        value = Decimal(statistics.median(pool)).quantize(RATIO, rounding=ROUND_HALF_UP) if pool else None
+        value = _median(pool).quantize(RATIO, rounding=ROUND_HALF_UP) if pool else None
         out[uid] = MetricResult("6b", value, None, _status(value, None), "index", period, None, len(pool),
                                 None if value is not None else NO_DATA, uid)
     return out
