@@ -3,7 +3,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-import sqlalchemy.orm as so
 from flask import abort, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm.exc import StaleDataError
@@ -69,15 +68,14 @@ def visible_filter(user):
 
 
 def listed_contacts(customer_ids: list[int]) -> dict[int, Contact]:
-    """The contact a list shows per customer — the primary one, else the first — in one query, without loading
-    every contact of the page's customers."""
+    """The contact a list shows per customer — the primary one, else the first — in one query."""
     if not customer_ids:
         return {}
-    rank = sa.func.row_number().over(partition_by=Contact.customer_id,
-                                     order_by=(Contact.is_primary.desc(), Contact.id)).label("rank")
-    ranked = sa.select(Contact, rank).where(Contact.customer_id.in_(customer_ids)).subquery()
-    first = so.aliased(Contact, ranked)
-    return {c.customer_id: c for c in db.session.scalars(sa.select(first).where(ranked.c.rank == 1))}
+    shown: dict[int, Contact] = {}
+    for contact in db.session.scalars(sa.select(Contact).where(Contact.customer_id.in_(customer_ids))
+                                      .order_by(Contact.customer_id, Contact.is_primary.desc(), Contact.id)):
+        shown.setdefault(contact.customer_id, contact)
+    return shown
 
 
 def get_customer(customer_id: int, user, edit: bool = False) -> Customer:
