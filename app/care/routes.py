@@ -35,7 +35,7 @@ from app.care.models import (
 )
 from app.core.access import owner_or_manager, public, require_owner_or_manager, roles_required
 from app.core.audit import history
-from app.core.calendar import company_today
+from app.core.calendar import company_today, to_company_time
 from app.core.forms import choices
 from app.core.locking import StaleEdit, ensure_current
 from app.core.models import StoredFile, utcnow
@@ -119,7 +119,7 @@ def _interaction_form(customer: Customer, formdata=None) -> InteractionForm:
     form = InteractionForm(formdata=formdata)
     form.contact_id.choices = choices([(0, "—")] + [(c.id, c.name) for c in customer.contacts])
     if formdata is None and form.occurred_at.data is None:
-        form.occurred_at.data = services.utc_to_local(utcnow()).replace(second=0, microsecond=0)
+        form.occurred_at.data = to_company_time(utcnow()).replace(second=0, microsecond=0)
     return form
 
 

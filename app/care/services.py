@@ -29,10 +29,6 @@ def local_to_utc(moment: datetime) -> datetime:
     return moment.replace(tzinfo=company_tz()).astimezone(timezone.utc).replace(tzinfo=None)
 
 
-def utc_to_local(moment: datetime) -> datetime:
-    return moment.replace(tzinfo=timezone.utc).astimezone(company_tz()).replace(tzinfo=None)
-
-
 def day_bounds_utc(first: date, last: date) -> tuple[datetime, datetime]:
     """[start, end) in naive UTC covering the company-local days ``first`` to ``last`` inclusive."""
     return local_to_utc(datetime.combine(first, time())), local_to_utc(datetime.combine(last + timedelta(days=1),

@@ -47,6 +47,13 @@ def company_today() -> date:
     return datetime.now(company_tz()).date()
 
 
+def to_company_time(moment: datetime) -> datetime:
+    """The company's wall-clock time (naive) of a stored naive-UTC (or an aware) timestamp."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(company_tz()).replace(tzinfo=None)
+
+
 def to_company_date(moment: datetime) -> date:
     """The company-local date of a naive-UTC timestamp."""
     return moment.replace(tzinfo=timezone.utc).astimezone(company_tz()).date()

@@ -1,9 +1,8 @@
 """Locale choice: the user's saved preference, else the browser's, else zh_CN."""
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from babel import Locale, dates, numbers, support
 from flask import current_app, has_request_context, request, session
@@ -12,6 +11,7 @@ from flask_babel import Domain, _get_current_context, get_locale
 from flask_login import current_user
 
 from app.config import BASE_DIR
+from app.core.calendar import to_company_time
 
 
 def translation_directories() -> str:
@@ -156,18 +156,6 @@ def percent(value, digits: int = 1) -> str:
     return _decimal(Decimal(value) * 100, "#,##0." + "0" * digits, locale_code()) + "%"
 
 
-@lru_cache(maxsize=4)
-def _zone(name: str) -> ZoneInfo:
-    return ZoneInfo(name)
-
-
-def company_time(value: datetime) -> datetime:
-    """A stored UTC datetime (naive) as the company's wall-clock time (naive)."""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
-    return value.astimezone(_zone(current_app.config["COMPANY_TIMEZONE"])).replace(tzinfo=None)
-
-
 @lru_cache(maxsize=4096)
 def _date(value: date, fmt: str, code: str) -> str:
     return dates.format_date(value, fmt, locale=_locale(code))
@@ -183,7 +171,7 @@ def date_(value, fmt: str = "medium") -> str:
     if value is None:
         return "—"
     if isinstance(value, datetime):
-        value = company_time(value).date()
+        value = to_company_time(value).date()
     return _date(value, fmt, locale_code())
 
 
@@ -191,7 +179,7 @@ def datetime_(value, fmt: str = "short") -> str:
     """A stored (UTC) datetime in the company's time zone."""
     if value is None:
         return "—"
-    return _datetime(company_time(value), fmt, locale_code())
+    return _datetime(to_company_time(value), fmt, locale_code())
 
 
 @lru_cache(maxsize=8)
